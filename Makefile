@@ -1,0 +1,78 @@
+# OBCMS Work — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make
+MANAGE := cd src && ../$(PY) manage.py
+# PostgreSQL used by `make test` when DATABASE_URL does not already point at one.
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help run test test-sqlite test-postgres lint install assets browser bench clean
+
+help:
+	@echo "make run    - set up everything, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   - lint, then the whole test suite on SQLite and PostgreSQL"
+	@echo "make bench  - benchmarks (see bench/README.md)"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is required (.python-version asks pyenv for 3.13); found " + sys.version)'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMPS)/python: $(PY) requirements/base.txt requirements/production.txt requirements/dev.txt
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip check
+	@mkdir -p $(STAMPS) && touch $@
+
+install: $(STAMPS)/python
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+src/static/build/app.css: node_modules/.package-lock.json src/static/src/app.css $(shell find src -name '*.html' -o -name '*.js' -path '*static/js*' 2>/dev/null)
+	npm run --silent build
+
+assets: src/static/build/app.css
+
+# Headless Chromium for the browser tests, from Debian (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+.env:
+	@echo "Writing a development .env (DEBUG=1, SQLite, a fresh SECRET_KEY)"
+	@{ echo "DEBUG=1"; \
+	   echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	   echo "DATABASE_URL=sqlite:///$(CURDIR)/src/db.sqlite3"; \
+	   echo "ALLOWED_HOSTS=127.0.0.1,localhost"; } > .env
+
+run: install assets .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) ensure_admin
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check src bench
+	cd src && DEBUG=1 ../$(PY) manage.py makemigrations --check --dry-run > /dev/null
+
+test-sqlite: install assets
+	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest -q
+
+test-postgres: install assets
+	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(TEST_POSTGRES_URL)";; esac; \
+	if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$$url" 2>/dev/null; then \
+	  echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest -q; \
+	else echo "== PostgreSQL not reachable at $$url: PostgreSQL run skipped"; fi
+
+test: lint browser test-sqlite test-postgres
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(STAMPS) node_modules src/static/build staticfiles

@@ -1,0 +1,113 @@
+"""Who may see and change which work items — the one permission module.
+
+Pages, API, calendar feeds, exports, admin and the service layer all ask here. Decisions use
+Django permissions granted by the role groups (`accounts.roles`), never role names:
+
+* seeing: items of one's own organisation; `view_all_organizations` sees every organisation;
+* editing: `manage_all_items` edits everything, `manage_organization_items` everything in one's
+  organisation, and `change_workitem` the items one created, is assigned to, or whose team
+  one belongs to;
+* deleting: `manage_*` as above, plus `delete_own_workitem` for items one created;
+* creating: `add_workitem` for top-level items in one's organisation and, below an item,
+  whoever may edit that item.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from accounts.models import Organization, User
+
+    from .models import WorkItem, WorkItemQuerySet
+
+VIEW_ALL = "common.view_all_organizations"
+MANAGE_ALL = "common.manage_all_items"
+MANAGE_ORG = "common.manage_organization_items"
+CHANGE = "common.change_workitem"
+ADD = "common.add_workitem"
+DELETE_ANY = "common.delete_workitem"
+DELETE_OWN = "common.delete_own_workitem"
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def visible_items(queryset: WorkItemQuerySet, user) -> WorkItemQuerySet:
+    """Restrict `queryset` to what `user` may see (nothing for anonymous or inactive users)."""
+    if not _active(user):
+        return queryset.none()
+    if user.has_perm(VIEW_ALL):
+        return queryset
+    if user.organization_id is None:
+        return queryset.none()
+    return queryset.filter(organization_id=user.organization_id)
+
+
+def can_view(user, item: WorkItem) -> bool:
+    if not _active(user):
+        return False
+    return user.has_perm(VIEW_ALL) or item.organization_id == user.organization_id
+
+
+def manages(user, organization_id: int) -> bool:
+    if user.has_perm(MANAGE_ALL):
+        return True
+    return user.has_perm(MANAGE_ORG) and organization_id == user.organization_id
+
+
+def is_involved(user, item: WorkItem) -> bool:
+    """Created by, assigned to, or assigned through a team the user belongs to (one query)."""
+    if item.created_by_id == user.pk:
+        return True
+    from .models import WorkItem
+
+    return (
+        WorkItem.objects.filter(pk=item.pk)
+        .filter(Q(assignees=user) | Q(teams__memberships__user=user))
+        .exists()
+    )
+
+
+def can_edit(user, item: WorkItem) -> bool:
+    if not can_view(user, item):
+        return False
+    if manages(user, item.organization_id):
+        return True
+    return (
+        user.has_perm(CHANGE)
+        and item.organization_id == user.organization_id
+        and is_involved(user, item)
+    )
+
+
+def can_delete(user, item: WorkItem) -> bool:
+    if not can_view(user, item):
+        return False
+    if manages(user, item.organization_id) and (
+        user.has_perm(DELETE_ANY) or user.has_perm(MANAGE_ALL)
+    ):
+        return True
+    return (
+        user.has_perm(DELETE_OWN)
+        and item.organization_id == user.organization_id
+        and item.created_by_id == user.pk
+    )
+
+
+def can_add_child(user, parent: WorkItem) -> bool:
+    return user is not None and user.has_perm(ADD) and can_edit(user, parent)
+
+
+def can_create_root(user, organization: Organization | None) -> bool:
+    if not _active(user) or organization is None or not user.has_perm(ADD):
+        return False
+    return user.has_perm(MANAGE_ALL) or organization.pk == user.organization_id
+
+
+def creatable_organization(user: User) -> Organization | None:
+    """The organisation a new top-level item of `user` belongs to by default."""
+    return user.organization if _active(user) else None

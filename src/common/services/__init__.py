@@ -1,0 +1,31 @@
+"""The only write path for work items.
+
+Views, API, admin, calendar drag, management commands and background tasks all call these
+functions, so type rules, cycle checks, depth, dates, organisation consistency, optimistic
+locking, permissions, roll-up and history can never be skipped.
+"""
+
+from .bulk import BulkResult, bulk_set_status
+from .errors import VersionConflict, WritesDisabled
+from .items import EDITABLE_FIELDS, create_work_item, ensure_writes_allowed, update_work_item
+from .relations import link_items, unlink_items
+from .rules import allowed_child_types, allowed_root_types
+from .structure import UNSET, delete_work_item, move_work_item
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "UNSET",
+    "BulkResult",
+    "VersionConflict",
+    "WritesDisabled",
+    "allowed_child_types",
+    "allowed_root_types",
+    "bulk_set_status",
+    "create_work_item",
+    "delete_work_item",
+    "ensure_writes_allowed",
+    "link_items",
+    "move_work_item",
+    "unlink_items",
+    "update_work_item",
+]

@@ -1,0 +1,269 @@
+"""Creating and editing work items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, Team, User
+from common import permissions
+from common.details import clean_details
+from common.models import ProgressMode, Status, WorkItem
+from common.progress import propagate_from
+from common.tree import path_to_root
+from obcms.flags import flag
+
+from . import history
+from .errors import VersionConflict, WritesDisabled
+from .locking import lock_items
+from .positions import next_position, place_at
+from .rules import check_dates, check_depth, check_placement
+
+#: Fields a caller may set directly; everything else is derived by the service.
+EDITABLE_FIELDS = frozenset(
+    {
+        "work_type",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "start_date",
+        "due_date",
+        "start_time",
+        "end_time",
+        "progress",
+        "progress_mode",
+        "weight",
+        "is_calendar_visible",
+        "calendar_color",
+        "details",
+        "allocated_budget",
+        "actual_expenditure",
+    }
+)
+_NOT_CLEANED = ["parent", "root", "organization", "created_by", "priority_rank", "details"]
+
+
+def ensure_writes_allowed(actor: User | None) -> None:
+    """People may not write while USE_WORKITEM_MODEL is off; system jobs (actor None) may."""
+    if actor is not None and not flag("USE_WORKITEM_MODEL"):
+        raise WritesDisabled()
+
+
+def _reject_unknown(fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
+
+
+def _validate_fields(item: WorkItem) -> None:
+    """Field-level checks (required, lengths, choices, ranges), then cross-field rules."""
+    errors: dict[str, list[str]] = {}
+    if isinstance(item.title, str):
+        item.title = item.title.strip()
+    try:
+        item.clean_fields(exclude=_NOT_CLEANED)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors.get("work_type"):
+        try:
+            item.details = clean_details(item.work_type, item.details)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if not any(k in errors for k in ("start_date", "due_date", "start_time", "end_time")):
+        try:
+            check_dates(item.start_date, item.due_date, item.start_time, item.end_time)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _resolve_people(
+    organization_id: int, assignees: Iterable[User | int] | None, teams: Iterable[Team | int] | None
+) -> tuple[list[int] | None, list[int] | None]:
+    """Assignees and teams must belong to the item's organisation (one query each)."""
+    errors: dict[str, str] = {}
+    user_ids = team_ids = None
+    if assignees is not None:
+        user_ids = sorted({getattr(u, "pk", u) for u in assignees})
+        found = set(
+            User.objects.filter(
+                pk__in=user_ids, organization_id=organization_id, is_active=True
+            ).values_list("pk", flat=True)
+        )
+        if found != set(user_ids):
+            errors["assignees"] = "Assignees must be active people of the item's organisation."
+    if teams is not None:
+        team_ids = sorted({getattr(t, "pk", t) for t in teams})
+        found = set(
+            Team.objects.filter(pk__in=team_ids, organization_id=organization_id).values_list(
+                "pk", flat=True
+            )
+        )
+        if found != set(team_ids):
+            errors["teams"] = "Teams must belong to the item's organisation."
+    if errors:
+        raise ValidationError(errors)
+    return user_ids, team_ids
+
+
+def _apply_status_effects(item: WorkItem, previous_status: str | None, is_leaf: bool) -> None:
+    """Keep status, completion time and progress consistent."""
+    if item.status == Status.COMPLETED and previous_status != Status.COMPLETED:
+        item.completed_at = timezone.now()
+        if is_leaf:
+            item.progress = 100
+    elif item.status != Status.COMPLETED:
+        item.completed_at = None
+
+
+@transaction.atomic
+def create_work_item(
+    actor: User | None,
+    *,
+    work_type: str,
+    title: str,
+    parent: WorkItem | int | None = None,
+    organization: Organization | None = None,
+    index: int | None = None,
+    assignees: Iterable[User | int] | None = None,
+    teams: Iterable[Team | int] | None = None,
+    reason: str = "",
+    **fields: Any,
+) -> WorkItem:
+    """Create an item at the top level (`parent=None`) or under `parent`.
+
+    `actor` None means a system job (import, seed); otherwise the actor's permissions apply.
+    `index` places the item among its siblings (default: last).
+    """
+    ensure_writes_allowed(actor)
+    _reject_unknown(fields)
+    parent_id = getattr(parent, "pk", parent)
+    item = WorkItem(work_type=work_type, title=title, **fields)
+    item.created_by = actor if actor is not None and actor.is_authenticated else None
+
+    if parent_id is not None:
+        fresh_parent = lock_items([parent_id])[parent_id]
+        if actor is not None and not permissions.can_add_child(actor, fresh_parent):
+            raise PermissionDenied("You may not add items under this one.")
+        item.parent = fresh_parent
+        item.root_id = fresh_parent.root_id
+        item.organization_id = fresh_parent.organization_id
+        check_placement(fresh_parent.work_type, work_type)
+        check_depth(len(path_to_root(fresh_parent.pk)), 1)
+    else:
+        organization = organization or (actor.organization if actor is not None else None)
+        if organization is None:
+            raise ValidationError({"organization": "Choose the organisation this item belongs to."})
+        if actor is not None and not permissions.can_create_root(actor, organization):
+            raise PermissionDenied("You may not create top-level items for this organisation.")
+        item.organization = organization
+        check_placement(None, work_type)
+
+    _validate_fields(item)
+    user_ids, team_ids = _resolve_people(item.organization_id, assignees, teams)
+    _apply_status_effects(item, None, is_leaf=True)
+    if item.progress_mode == ProgressMode.AUTO and item.status == Status.COMPLETED:
+        item.progress = 100
+    item.position = next_position(parent_id, item.organization_id if parent_id is None else None)
+    item.save(force_insert=True)
+    if parent_id is None:
+        item.root_id = item.pk
+        WorkItem.objects.filter(pk=item.pk).update(root_id=item.pk)
+    if index is not None:
+        item.position = place_at(item, parent_id, index, item.organization_id)
+        WorkItem.objects.filter(pk=item.pk).update(position=item.position)
+    if user_ids:
+        item.assignees.set(user_ids)
+    if team_ids:
+        item.teams.set(team_ids)
+    history.record([item], history.CREATED, actor, reason)
+    propagate_from(parent_id)
+    return item
+
+
+def _children_types(item_id: int) -> set[str]:
+    return set(
+        WorkItem.objects.filter(parent_id=item_id).order_by().values_list("work_type", flat=True)
+    )
+
+
+@transaction.atomic
+def update_work_item(
+    actor: User | None,
+    item: WorkItem | int,
+    *,
+    expected_version: int | None = None,
+    assignees: Iterable[User | int] | None = None,
+    teams: Iterable[Team | int] | None = None,
+    reason: str = "",
+    **changes: Any,
+) -> WorkItem:
+    """Change fields of an item; `expected_version` guards against overwriting others' edits.
+
+    Returns the saved item. Raises VersionConflict when the item changed since
+    `expected_version`, ValidationError for rule violations, PermissionDenied for refusals.
+    """
+    ensure_writes_allowed(actor)
+    _reject_unknown(changes)
+    item_id = getattr(item, "pk", item)
+    current = lock_items([item_id])[item_id]
+    if actor is not None and not permissions.can_edit(actor, current):
+        raise PermissionDenied("You may not edit this item.")
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(current, expected_version)
+
+    before = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+    for name, value in changes.items():
+        setattr(current, name, value)
+    changed = {name for name in changes if getattr(current, name) != before[name]}
+
+    child_types = _children_types(current.pk)
+    is_leaf = not child_types
+    if "work_type" in changed:
+        parent_type = current.parent.work_type if current.parent_id else None
+        check_placement(parent_type, current.work_type)
+        for child_type in child_types:
+            check_placement(current.work_type, child_type, field="work_type")
+    if "progress" in changed and not is_leaf and current.progress_mode == ProgressMode.AUTO:
+        raise ValidationError(
+            {
+                "progress": "This item's progress is rolled up from its children; "
+                "switch progress to “set by hand” to change it."
+            }
+        )
+    _validate_fields(current)
+    user_ids, team_ids = _resolve_people(current.organization_id, assignees, teams)
+    _apply_status_effects(current, before["status"], is_leaf)
+
+    people_changed = False
+    if user_ids is not None and set(user_ids) != set(
+        current.assignees.values_list("pk", flat=True)
+    ):
+        current.assignees.set(user_ids)
+        people_changed = True
+    if team_ids is not None and set(team_ids) != set(current.teams.values_list("pk", flat=True)):
+        current.teams.set(team_ids)
+        people_changed = True
+    changed_now = {n for n in EDITABLE_FIELDS if getattr(current, n) != before[n]}
+    if not (changed_now or people_changed):
+        return current
+
+    current.version += 1
+    current.save()
+    history.record([current], history.CHANGED, actor, reason)
+
+    if (
+        "progress_mode" in changed_now
+        and current.progress_mode == ProgressMode.AUTO
+        and not is_leaf
+    ):
+        current.progress = propagate_from(current.pk).get(current.pk, current.progress)
+    if changed_now & {"status", "progress", "weight", "progress_mode"}:
+        propagate_from(current.parent_id)
+    return current

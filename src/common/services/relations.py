@@ -1,0 +1,47 @@
+"""Links between work items ("related to", "depends on")."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from common import permissions
+from common.models import WorkItem, WorkItemRelation
+
+from .items import ensure_writes_allowed
+
+
+@transaction.atomic
+def link_items(
+    actor: User | None,
+    source: WorkItem,
+    target: WorkItem,
+    kind: str = WorkItemRelation.Kind.RELATES,
+) -> WorkItemRelation:
+    """Link two items of the same organisation; linking an item to itself is refused."""
+    ensure_writes_allowed(actor)
+    if kind not in WorkItemRelation.Kind.values:
+        raise ValidationError({"kind": f"“{kind}” is not a kind of link."})
+    if source.pk == target.pk:
+        raise ValidationError({"target": "An item cannot be linked to itself."})
+    if source.organization_id != target.organization_id:
+        raise ValidationError({"target": "Linked items must belong to the same organisation."})
+    if actor is not None and not (
+        permissions.can_edit(actor, source) and permissions.can_view(actor, target)
+    ):
+        raise PermissionDenied("You may not link these items.")
+    try:
+        with transaction.atomic():
+            return WorkItemRelation.objects.create(source=source, target=target, kind=kind)
+    except IntegrityError:
+        return WorkItemRelation.objects.get(source=source, target=target, kind=kind)
+
+
+@transaction.atomic
+def unlink_items(actor: User | None, source: WorkItem, target: WorkItem, kind: str) -> int:
+    ensure_writes_allowed(actor)
+    if actor is not None and not permissions.can_edit(actor, source):
+        raise PermissionDenied("You may not change this item's links.")
+    deleted, _ = WorkItemRelation.objects.filter(source=source, target=target, kind=kind).delete()
+    return deleted

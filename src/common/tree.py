@@ -1,0 +1,130 @@
+"""Recursive-CTE helpers over the work item tree.
+
+Each query starts *from the node* (upwards for ancestors, downwards for a subtree), so its cost
+depends on the depth or the subtree size, never on the size of the table. The SQL is the same on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from .models import WorkItem
+
+TABLE = WorkItem._meta.db_table
+#: Recursion bound for every CTE. The services make cycles impossible; this bound only makes
+#: sure a database edited by hand can never send a query into an endless loop.
+GUARD = 64
+
+
+@dataclass(frozen=True)
+class AncestorRow:
+    """One item on the path from a node to its root; `distance` 0 is the node itself."""
+
+    id: int
+    parent_id: int | None
+    distance: int
+    progress: int
+    progress_mode: str
+
+
+_ANCESTORS_SQL = f"""
+WITH RECURSIVE path(id, parent_id, distance, progress, progress_mode) AS (
+    SELECT id, parent_id, 0, progress, progress_mode FROM {TABLE} WHERE id = %s
+    UNION ALL
+    SELECT w.id, w.parent_id, path.distance + 1, w.progress, w.progress_mode
+    FROM {TABLE} w JOIN path ON w.id = path.parent_id
+    WHERE path.distance < {GUARD}
+)
+SELECT id, parent_id, distance, progress, progress_mode FROM path ORDER BY distance
+"""
+
+
+def path_to_root(item_id: int) -> list[AncestorRow]:
+    """The node and all its ancestors, nearest first (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ANCESTORS_SQL, [item_id])
+        return [AncestorRow(*row) for row in cursor.fetchall()]
+
+
+def depth_of(item_id: int) -> int:
+    """Level of an item: 1 for a top-level item."""
+    return len(path_to_root(item_id))
+
+
+def ancestors(item: WorkItem, *, include_self: bool = False) -> list[WorkItem]:
+    """The item's ancestors as model instances, root first (one query)."""
+    sql = f"""
+        WITH RECURSIVE path(id, parent_id, distance) AS (
+            SELECT id, parent_id, 0 FROM {TABLE} WHERE id = %s
+            UNION ALL
+            SELECT w.id, w.parent_id, path.distance + 1
+            FROM {TABLE} w JOIN path ON w.id = path.parent_id
+            WHERE path.distance < {GUARD}
+        )
+        SELECT w.* FROM {TABLE} w JOIN path ON path.id = w.id
+        WHERE path.distance >= %s ORDER BY path.distance DESC
+    """
+    return list(WorkItem.objects.raw(sql, [item.pk, 0 if include_self else 1]))
+
+
+_SUBTREE_CTE = f"""
+WITH RECURSIVE subtree(id, distance) AS (
+    SELECT id, 0 FROM {TABLE} WHERE id = %s
+    UNION ALL
+    SELECT w.id, subtree.distance + 1 FROM {TABLE} w JOIN subtree ON w.parent_id = subtree.id
+    WHERE subtree.distance < {GUARD}
+)
+"""
+
+
+def subtree_ids_expression(item_id: int) -> RawSQL:
+    """An expression for `filter(pk__in=…)`: the item and all its descendants."""
+    return RawSQL(_SUBTREE_CTE + "SELECT id FROM subtree", [item_id])
+
+
+def subtree_ids(item_id: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBTREE_CTE + "SELECT id FROM subtree ORDER BY distance DESC", [item_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def subtree_size_and_height(item_id: int) -> tuple[int, int]:
+    """How many items the subtree holds (the node included) and how many levels it spans."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SUBTREE_CTE + "SELECT COUNT(*), COALESCE(MAX(distance), 0) FROM subtree", [item_id]
+        )
+        count, max_distance = cursor.fetchone()
+    return int(count), int(max_distance) + 1 if count else 0
+
+
+def ancestor_ids_of_many(item_ids: Iterable[int]) -> dict[int, list[int]]:
+    """For each item, the ids on its path to the root (root first), in one query.
+
+    Used where many items need breadcrumbs at once (feeds, search results).
+    """
+    ids = sorted(set(item_ids))
+    if not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        WITH RECURSIVE path(start_id, id, parent_id, distance) AS (
+            SELECT id, id, parent_id, 0 FROM {TABLE} WHERE id IN ({placeholders})
+            UNION ALL
+            SELECT path.start_id, w.id, w.parent_id, path.distance + 1
+            FROM {TABLE} w JOIN path ON w.id = path.parent_id
+            WHERE path.distance < {GUARD}
+        )
+        SELECT start_id, id FROM path WHERE distance > 0 ORDER BY start_id, distance DESC
+    """
+    result: dict[int, list[int]] = {item_id: [] for item_id in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for start_id, ancestor_id in cursor.fetchall():
+            result[start_id].append(ancestor_id)
+    return result

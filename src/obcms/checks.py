@@ -1,0 +1,36 @@
+"""System checks for the feature flags, run by `manage.py check` (and `check --deploy`)."""
+
+from __future__ import annotations
+
+from django.core.checks import CheckMessage, Error, Warning, register
+
+from .flags import differences_from_production, flag
+
+
+@register("obcms")
+def check_flag_contradictions(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Dual-write needs write access to the legacy tables, which read-only mode forbids."""
+    if flag("DUAL_WRITE_ENABLED") and flag("LEGACY_MODELS_READONLY"):
+        return [
+            Error(
+                "DUAL_WRITE_ENABLED=1 contradicts LEGACY_MODELS_READONLY=1: dual-write must "
+                "write to the legacy tables.",
+                hint="During the parallel run set LEGACY_MODELS_READONLY=0; after cut-over "
+                "set DUAL_WRITE_ENABLED=0.",
+                id="obcms.E001",
+            )
+        ]
+    return []
+
+
+@register("obcms", deploy=True)
+def check_flags_match_production(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Warn about each flag that is not at its production value (expected during cut-over)."""
+    return [
+        Warning(
+            f"{name} is {current}; production expects {expected}.",
+            hint="Expected while the cut-over is in progress; see docs/migration.md.",
+            id="obcms.W001",
+        )
+        for name, (current, expected) in differences_from_production().items()
+    ]
