@@ -110,3 +110,48 @@ def expected_progress(item: WorkItem, children: list[WorkItem]) -> int | None:
     if item.progress_mode == ProgressMode.MANUAL:
         return None
     return weighted_progress(ChildShare(c.status, c.progress, c.weight) for c in children)
+
+
+def recompute_trees(root_ids: Iterable[int]) -> dict[int, int]:
+    """Recompute every roll-up in the given trees from scratch, bottom-up, set-based.
+
+    Used after bulk loads and by the nightly consistency check: it reads each tree once, works
+    out every auto item's value from its children in memory (deepest level first) and writes only
+    the items whose stored value was wrong. Returns `{id: corrected progress}`.
+    """
+    roots = sorted(set(root_ids))
+    if not roots:
+        return {}
+    rows = list(
+        WorkItem.objects.filter(root_id__in=roots)
+        .order_by()
+        .values_list("pk", "parent_id", "status", "progress", "weight", "progress_mode")
+    )
+    children: dict[int, list[int]] = {}
+    info: dict[int, list] = {}
+    for pk, parent_id, status, progress, weight, mode in rows:
+        info[pk] = [parent_id, status, progress, weight, mode]
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+    # Breadth-first from the top items gives an order in which parents precede children.
+    top_down = [pk for pk, row in info.items() if row[0] is None or row[0] not in info]
+    for pk in top_down:
+        top_down.extend(children.get(pk, ()))
+
+    corrected: dict[int, int] = {}
+    for pk in reversed(top_down):
+        kids = children.get(pk)
+        if not kids or info[pk][4] == ProgressMode.MANUAL:
+            continue
+        value = weighted_progress(ChildShare(info[k][1], info[k][2], info[k][3]) for k in kids)
+        if value is not None and value != info[pk][2]:
+            info[pk][2] = value
+            corrected[pk] = value
+    if corrected:
+        now = timezone.now()
+        by_value: dict[int, list[int]] = {}
+        for pk, value in corrected.items():
+            by_value.setdefault(value, []).append(pk)
+        for value, pks in by_value.items():
+            WorkItem.objects.filter(pk__in=pks).update(progress=value, updated_at=now)
+    return corrected

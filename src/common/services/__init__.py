@@ -6,6 +6,7 @@ locking, permissions, roll-up and history can never be skipped.
 """
 
 from .bulk import BulkResult, bulk_set_status
+from .bulk_load import NewItem, bulk_create_items
 from .errors import VersionConflict, WritesDisabled
 from .items import EDITABLE_FIELDS, create_work_item, ensure_writes_allowed, update_work_item
 from .relations import link_items, unlink_items
@@ -16,10 +17,12 @@ __all__ = [
     "EDITABLE_FIELDS",
     "UNSET",
     "BulkResult",
+    "NewItem",
     "VersionConflict",
     "WritesDisabled",
     "allowed_child_types",
     "allowed_root_types",
+    "bulk_create_items",
     "bulk_set_status",
     "create_work_item",
     "delete_work_item",

@@ -54,13 +54,13 @@ def ensure_writes_allowed(actor: User | None) -> None:
         raise WritesDisabled()
 
 
-def _reject_unknown(fields: Mapping[str, Any]) -> None:
+def reject_unknown_fields(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
 
 
-def _validate_fields(item: WorkItem) -> None:
+def validate_item_fields(item: WorkItem) -> None:
     """Field-level checks (required, lengths, choices, ranges), then cross-field rules."""
     errors: dict[str, list[str]] = {}
     if isinstance(item.title, str):
@@ -142,7 +142,7 @@ def create_work_item(
     `index` places the item among its siblings (default: last).
     """
     ensure_writes_allowed(actor)
-    _reject_unknown(fields)
+    reject_unknown_fields(fields)
     parent_id = getattr(parent, "pk", parent)
     item = WorkItem(work_type=work_type, title=title, **fields)
     item.created_by = actor if actor is not None and actor.is_authenticated else None
@@ -165,7 +165,7 @@ def create_work_item(
         item.organization = organization
         check_placement(None, work_type)
 
-    _validate_fields(item)
+    validate_item_fields(item)
     user_ids, team_ids = _resolve_people(item.organization_id, assignees, teams)
     _apply_status_effects(item, None, is_leaf=True)
     if item.progress_mode == ProgressMode.AUTO and item.status == Status.COMPLETED:
@@ -210,7 +210,7 @@ def update_work_item(
     `expected_version`, ValidationError for rule violations, PermissionDenied for refusals.
     """
     ensure_writes_allowed(actor)
-    _reject_unknown(changes)
+    reject_unknown_fields(changes)
     item_id = getattr(item, "pk", item)
     current = lock_items([item_id])[item_id]
     if actor is not None and not permissions.can_edit(actor, current):
@@ -237,7 +237,7 @@ def update_work_item(
                 "switch progress to “set by hand” to change it."
             }
         )
-    _validate_fields(current)
+    validate_item_fields(current)
     user_ids, team_ids = _resolve_people(current.organization_id, assignees, teams)
     _apply_status_effects(current, before["status"], is_leaf)
 

@@ -1,0 +1,130 @@
+#!/usr/bin/env python
+"""Run the benchmarks on SQLite and PostgreSQL at several sizes and record the tables.
+
+    .venv/bin/python bench/run.py                       # core tree benchmarks, 10k and 100k
+    .venv/bin/python bench/run.py --engines sqlite --sizes 10000
+
+Each engine and size gets a fresh database (SQLite: a file under /tmp; PostgreSQL: the database
+`obcms_bench`, dropped and re-created, on BENCH_POSTGRES_URL or 127.0.0.1:5432). Results print as
+Markdown tables and are written to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def database_url(engine: str) -> str:
+    if engine == "sqlite":
+        path = Path("/tmp/obcms_bench.sqlite3")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS obcms_bench")
+        conn.execute("CREATE DATABASE obcms_bench")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/obcms_bench"
+
+
+def run_one(engine: str, size: int, suite: str) -> str:
+    """Run one suite in a child process (fresh Django, fresh database); return its table."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(engine),
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "k" * 50,
+        "REDIS_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "obcms.settings",
+        "PYTHONPATH": f"{REPO / 'src'}:{REPO}",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", suite, engine, str(size)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{suite} on {engine} ({size}) failed:\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+def child(suite: str, engine: str, size: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if suite == "core":
+        from bench.core import generate, run_scenarios
+
+        started = time.perf_counter()
+        ids = generate(size)
+        load_s = time.perf_counter() - started
+        from common.models import WorkItem
+
+        count = WorkItem.objects.count()
+        results = run_scenarios(ids)
+        version = (
+            connection.cursor().connection.info.server_version
+            if engine == "postgres"
+            else (connection.Database.sqlite_version)
+        )
+        print(
+            f"### {engine} {version} — {count:,} items (bulk load {load_s:.1f} s, "
+            f"{count / load_s:,.0f} items/s)\n"
+        )
+        print("| scenario | runs | median ms | p95 ms | queries |")
+        print("|---|---:|---:|---:|---:|")
+        for r in results:
+            print(f"| {r.scenario} | {r.runs} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.queries} |")
+        print()
+    else:
+        raise SystemExit(f"unknown suite {suite}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--suite", default="core")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        suite, engine, size = args.child
+        child(suite, engine, int(size))
+        return
+    header = (
+        f"## {args.suite} benchmarks — {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
+    tables = [header]
+    print(header)
+    for engine in args.engines.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            table = run_one(engine, size, args.suite)
+            print(table)
+            tables.append(table)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = RESULTS / f"{args.suite}.md"
+    target.write_text("\n".join(tables))
+    print(f"written to {target.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Loading many items at once follows the same rules, all-or-nothing, with correct roll-ups."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from common.models import WorkItem
+from common.progress import recompute_trees
+from common.services import NewItem, bulk_create_items
+from common.tree import depth_of
+from testing.builders import item
+
+
+def test_a_whole_tree_loads_with_roots_positions_and_roll_up(cast):
+    specs = [
+        NewItem("t1", "task", "Task one", parent_key="a", fields={"progress": 40}),
+        NewItem("p", "project", "Project", organization_id=cast.office.pk),
+        NewItem("a", "activity", "Activity", parent_key="p"),
+        NewItem(
+            "t2",
+            "task",
+            "Task two",
+            parent_key="a",
+            fields={"status": "completed"},
+            assignee_ids=[cast.staff.pk],
+        ),
+    ]
+    ids = bulk_create_items(specs)
+    project = WorkItem.objects.get(pk=ids["p"])
+    task_two = WorkItem.objects.get(pk=ids["t2"])
+    assert project.root_id == project.pk
+    assert task_two.root_id == project.pk
+    assert depth_of(task_two.pk) == 3
+    assert task_two.completed_at is not None
+    assert list(task_two.assignees.all()) == [cast.staff]
+    assert WorkItem.objects.get(pk=ids["a"]).progress == 70
+    assert project.progress == 70
+    assert WorkItem.history.filter(history_type="+").count() == 4
+
+
+def test_one_bad_item_loads_nothing_and_names_the_culprit(cast):
+    specs = [
+        NewItem("p", "project", "Project", organization_id=cast.office.pk),
+        NewItem("bad", "project", "Nested project", parent_key="p"),
+    ]
+    with pytest.raises(ValidationError) as error:
+        bulk_create_items(specs)
+    assert "'bad' (Nested project)" in str(error.value)
+    assert not WorkItem.objects.exists()
+
+
+def test_items_can_be_loaded_under_an_existing_item(cast):
+    project = item("project", organization=cast.office)
+    item("task", "Existing", parent=project)
+    ids = bulk_create_items([NewItem("n", "task", "New", parent_id=project.pk)])
+    new = WorkItem.objects.get(pk=ids["n"])
+    assert new.organization_id == cast.office.pk
+    assert list(project.children.order_by("position").values_list("title", flat=True)) == [
+        "Existing",
+        "New",
+    ]
+
+
+def test_assignees_of_another_organisation_are_refused(cast):
+    with pytest.raises(ValidationError):
+        bulk_create_items(
+            [
+                NewItem(
+                    "t",
+                    "task",
+                    "T",
+                    organization_id=cast.office.pk,
+                    assignee_ids=[cast.partner_staff.pk],
+                )
+            ]
+        )
+
+
+def test_recompute_repairs_drifted_roll_ups(cast):
+    activity = item("activity", organization=cast.office)
+    item("task", parent=activity, progress=80)
+    WorkItem.objects.filter(pk=activity.pk).update(progress=3)
+    assert recompute_trees([activity.root_id]) == {activity.pk: 80}
+    assert WorkItem.objects.get(pk=activity.pk).progress == 80
+    assert recompute_trees([activity.root_id]) == {}
