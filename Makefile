@@ -57,7 +57,8 @@ run: install assets .env
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install
-	$(VENV)/bin/ruff check src bench
+	$(PY) tools/check_pins.py
+	$(VENV)/bin/ruff check src bench tools
 	cd src && DEBUG=1 ../$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
 test-sqlite: install assets

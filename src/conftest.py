@@ -3,6 +3,7 @@
 import pytest
 
 collect_ignore = ["scripts"]
+pytest_plugins = ["testing.browser"]
 
 
 @pytest.fixture

@@ -206,6 +206,10 @@ class WorkItem(TreeNode):
         return self.parent_id is None
 
     @property
+    def status_choices(self) -> list[tuple[str, str]]:
+        return Status.choices
+
+    @property
     def is_done(self) -> bool:
         return self.status in (Status.COMPLETED, Status.CANCELLED)
 

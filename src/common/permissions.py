@@ -111,3 +111,27 @@ def can_create_root(user, organization: Organization | None) -> bool:
 def creatable_organization(user: User) -> Organization | None:
     """The organisation a new top-level item of `user` belongs to by default."""
     return user.organization if _active(user) else None
+
+
+def editable_ids(user, items: list[WorkItem]) -> set[int]:
+    """Which of `items` the user may edit, for a whole page of rows in at most one query."""
+    if not _active(user) or not items:
+        return set()
+    if user.has_perm(MANAGE_ALL):
+        return {i.pk for i in items}
+    own_org = [i for i in items if i.organization_id == user.organization_id]
+    if user.has_perm(MANAGE_ORG):
+        return {i.pk for i in own_org}
+    if not user.has_perm(CHANGE):
+        return set()
+    allowed = {i.pk for i in own_org if i.created_by_id == user.pk}
+    others = [i.pk for i in own_org if i.pk not in allowed]
+    if others:
+        from .models import WorkItem
+
+        allowed.update(
+            WorkItem.objects.filter(pk__in=others)
+            .filter(Q(assignees=user) | Q(teams__memberships__user=user))
+            .values_list("pk", flat=True)
+        )
+    return allowed

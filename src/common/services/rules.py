@@ -67,3 +67,11 @@ def check_dates(
         errors["end_time"] = "The end time must be after the start time on the same day."
     if errors:
         raise ValidationError(errors)
+
+
+def child_type_table() -> dict[str, list[tuple[str, str]]]:
+    """For the browser: which types each type may hold, with labels (the server still decides)."""
+    return {
+        parent: [(child, type_label(child)) for child in allowed_child_types(parent)]
+        for parent in settings.WORK_ITEM_CHILD_TYPES
+    }

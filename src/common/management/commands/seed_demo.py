@@ -210,6 +210,9 @@ class Command(BaseCommand):
                             create_work_item(None, work_type="subtask", title=st_title, parent=task)
                             count += 1
                         self._advance(task, day, today, rng)
+                    if day < today:  # past events are done, and so is their breakout session
+                        update_work_item(None, session, status=Status.COMPLETED)
+                        update_work_item(None, activity, status=Status.COMPLETED)
         count += self._standalone(office, people, today)
         return count
 

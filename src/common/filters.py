@@ -1,0 +1,120 @@
+"""The one set of work item filters, shared by the tree page, exports and the API.
+
+Filters apply to *every* visible item, not just top-level ones, so a match deep in a tree is
+found; the tree page then shows it with its ancestors for context.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from accounts.models import Organization, Team, User
+
+from .models import Priority, Status, WorkItem, WorkType
+
+
+class AssigneeField(forms.CharField):
+    """A person's id, or `me`."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None, "me"):
+            return value or None
+        if not str(value).isdigit():
+            raise forms.ValidationError("Give a person's number or “me”.")
+        return int(value)
+
+
+class AssigneeFilter(django_filters.Filter):
+    field_class = AssigneeField
+
+
+class WorkItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    work_type = django_filters.MultipleChoiceFilter(choices=WorkType.choices, label="Type")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    assignee = AssigneeFilter(method="by_assignee", label="Assignee")
+    team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.none(), method="by_team", label="Team"
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.none(), label="Organisation"
+    )
+    date_from = django_filters.DateFilter(
+        method="ends_after", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        method="starts_before", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = WorkItem
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if user.has_perm("common.view_all_organizations"):
+                orgs = Organization.objects.all()
+                teams = Team.objects.all()
+            else:
+                orgs = Organization.objects.filter(pk=user.organization_id)
+                teams = Team.objects.filter(organization_id=user.organization_id)
+            self.filters["organization"].queryset = orgs
+            self.filters["team"].queryset = teams
+            people = User.objects.filter(is_active=True, organization__in=orgs).order_by(
+                "first_name", "username"
+            )
+            self.form.fields["assignee"].widget = forms.Select(
+                choices=[
+                    ("", "Anyone"),
+                    ("me", "Me"),
+                    *((str(u.pk), u.display_name) for u in people),
+                ]
+            )
+        for name in ("work_type", "status", "priority"):
+            self.form.fields[name].widget = forms.CheckboxSelectMultiple(
+                choices=self.form.fields[name].choices
+            )
+
+    @property
+    def is_active(self) -> bool:
+        """Whether any filter has a value (the tree then switches to 'matches in context')."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return any(v not in (None, "", [], ()) for v in data.values())
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def by_assignee(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        if value == "me":
+            value = getattr(self.request, "user", None)
+            if value is None or not value.is_authenticated:
+                return queryset.none()
+        user_id = getattr(value, "pk", value)
+        if not User.objects.filter(pk=user_id).exists():
+            return queryset.none()
+        return queryset.filter(assignees__id=user_id).distinct()
+
+    def by_team(self, queryset: QuerySet, name: str, value: Team | None) -> QuerySet:
+        return queryset.filter(teams=value).distinct() if value else queryset
+
+    def ends_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """Items still running on or after `value` (undated items are kept out)."""
+        return queryset.filter(
+            Q(due_date__gte=value) | Q(due_date__isnull=True, start_date__gte=value)
+        )
+
+    def starts_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(
+            Q(start_date__lte=value) | Q(start_date__isnull=True, due_date__lte=value)
+        )

@@ -1,0 +1,192 @@
+"""Forms for work item pages. They collect input; `common.services` decides and writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Team, User
+
+from .details import DETAIL_SCHEMAS, EVENT_TYPES, TASK_DOMAINS, WORKFLOW_STAGES
+from .models import Priority, ProgressMode, Status, WorkItem
+from .services.rules import type_label
+
+DETAIL_PREFIX = "details__"
+
+
+_DETAIL_CHOICES = {
+    "event_type": EVENT_TYPES,
+    "workflow_stage": WORKFLOW_STAGES,
+    "domain": TASK_DOMAINS,
+}
+
+
+def _detail_widget(key: str) -> forms.Field:
+    if key in _DETAIL_CHOICES:
+        return forms.ChoiceField(
+            required=False,
+            choices=[("", "—")]
+            + [(value, value.replace("_", " ").capitalize()) for value in _DETAIL_CHOICES[key]],
+        )
+    if key in ("is_virtual", "budget_approved"):
+        return forms.BooleanField(required=False)
+    if key in ("objectives", "address"):
+        return forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    if key in ("expected_participants", "actual_participants", "fiscal_year"):
+        return forms.IntegerField(required=False)
+    return forms.CharField(required=False)
+
+
+class WorkItemForm(forms.Form):
+    """Create or edit one item; the type choices are only those the tree rules allow."""
+
+    work_type = forms.ChoiceField(label="Type")
+    title = forms.CharField(max_length=500)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(choices=Status.choices, initial=Status.NOT_STARTED)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.MEDIUM)
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    progress_mode = forms.ChoiceField(
+        choices=ProgressMode.choices, initial=ProgressMode.AUTO, label="Progress is"
+    )
+    progress = forms.IntegerField(min_value=0, max_value=100, initial=0, label="Progress (%)")
+    weight = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        help_text="How much this item counts in its parent's progress.",
+    )
+    assignees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False)
+    allocated_budget = forms.DecimalField(
+        required=False, max_digits=14, decimal_places=2, min_value=0, label="Allocated budget (PHP)"
+    )
+    actual_expenditure = forms.DecimalField(
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        label="Actual expenditure (PHP)",
+    )
+    is_calendar_visible = forms.BooleanField(
+        required=False, initial=True, label="Show on the calendar"
+    )
+    calendar_color = forms.CharField(
+        required=False,
+        max_length=7,
+        label="Calendar colour",
+        help_text="Optional, e.g. #1D4ED8; empty uses the type's.",
+    )
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        organization_id: int,
+        type_choices: list[str],
+        detail_type: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["work_type"].choices = [(t, type_label(t)) for t in type_choices]
+        self.fields["assignees"].queryset = User.objects.filter(
+            organization_id=organization_id, is_active=True
+        ).order_by("first_name", "username")
+        self.fields["teams"].queryset = Team.objects.filter(
+            organization_id=organization_id, is_active=True
+        )
+        self.detail_keys = list(DETAIL_SCHEMAS[detail_type])
+        for key, spec in DETAIL_SCHEMAS[detail_type].items():
+            field = _detail_widget(key)
+            field.label = spec.label
+            self.fields[DETAIL_PREFIX + key] = field
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "h-4 w-4")
+
+    @classmethod
+    def initial_from(cls, item: WorkItem) -> dict[str, Any]:
+        data = {
+            name: getattr(item, name)
+            for name in (
+                "work_type",
+                "title",
+                "description",
+                "status",
+                "priority",
+                "start_date",
+                "due_date",
+                "start_time",
+                "end_time",
+                "progress_mode",
+                "progress",
+                "weight",
+                "allocated_budget",
+                "actual_expenditure",
+                "is_calendar_visible",
+                "calendar_color",
+            )
+        }
+        data["expected_version"] = item.version
+        data.update({DETAIL_PREFIX + k: v for k, v in item.details.items()})
+        return data
+
+    def detail_fields(self):
+        return [self[DETAIL_PREFIX + key] for key in self.detail_keys]
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned data shaped for `create_work_item` / `update_work_item`."""
+        data = dict(self.cleaned_data)
+        data.pop("expected_version", None)
+        details = {
+            k[len(DETAIL_PREFIX) :]: data.pop(k) for k in list(data) if k.startswith(DETAIL_PREFIX)
+        }
+        data["details"] = details
+        data["assignees"] = list(data["assignees"])
+        data["teams"] = list(data["teams"])
+        return data
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's messages on the matching fields (details on their own field)."""
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                if field == "details" and ":" in message:
+                    key, text = message.split(":", 1)
+                    target = DETAIL_PREFIX + key.strip()
+                    if target in self.fields:
+                        self.add_error(target, text.strip())
+                        continue
+                self.add_error(field if field in self.fields else None, message)
+
+
+class QuickAddForm(forms.Form):
+    """The one-line 'add a child' row of the tree."""
+
+    title = forms.CharField(max_length=500)
+    work_type = forms.ChoiceField(label="Type")
+
+    def __init__(self, *args: Any, type_choices: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["work_type"].choices = [(t, type_label(t)) for t in type_choices]
+
+
+class MoveForm(forms.Form):
+    """Where an item goes: a parent (empty for the top level) and a place among siblings."""
+
+    parent = forms.IntegerField(required=False)
+    index = forms.IntegerField(required=False, min_value=0)
+    expected_version = forms.IntegerField(required=False)
+
+
+class DeleteForm(forms.Form):
+    CHOICES = [
+        ("cascade", "Delete it with everything below it"),
+        ("reparent", "Move its children to its parent, then delete it"),
+    ]
+    children = forms.ChoiceField(choices=CHOICES, required=False, widget=forms.RadioSelect)
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,1 @@
+"""Read paths that matter for speed, each with a fixed number of queries."""

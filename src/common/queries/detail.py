@@ -1,0 +1,148 @@
+"""Everything the detail page shows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from accounts.models import Team, User
+from common import permissions
+from common.details import DETAIL_SCHEMAS
+from common.models import ProgressMode, Status, WorkItem, WorkItemRelation
+from common.progress import ChildShare, weighted_progress
+from common.services.rules import allowed_child_types, type_label
+from common.tree import ancestors
+
+from .tree_rows import decorate, with_row_data
+
+HISTORY_LIMIT = 25
+TRACKED = [
+    "title",
+    "work_type",
+    "status",
+    "priority",
+    "progress",
+    "progress_mode",
+    "weight",
+    "start_date",
+    "due_date",
+    "start_time",
+    "end_time",
+    "parent",
+    "description",
+    "details",
+    "allocated_budget",
+    "actual_expenditure",
+    "calendar_color",
+    "is_calendar_visible",
+]
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: str
+    kind: str
+    reason: str
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ProgressExplanation:
+    mode: str
+    counted: list[WorkItem]
+    excluded: list[WorkItem]
+    total_weight: int
+    value: int | None
+
+
+@dataclass
+class Detail:
+    item: WorkItem
+    breadcrumb: list[WorkItem]
+    children: list[WorkItem]
+    assignees: list[User]
+    teams: list[Team]
+    links: list[WorkItemRelation]
+    history: list[HistoryEntry]
+    progress: ProgressExplanation
+    details: list[tuple[str, Any]]
+    child_types: list[tuple[str, str]]
+    can_edit: bool
+    can_delete: bool
+    can_add_child: bool
+
+
+def load_detail(user, item: WorkItem) -> Detail:
+    breadcrumb = ancestors(item)
+    children = list(with_row_data(item.children.all()).order_by("position", "id"))
+    decorate(user, children, {c.pk: 0 for c in children})
+    links = list(
+        WorkItemRelation.objects.filter(source=item)
+        .select_related("target")
+        .filter(target__in=WorkItem.objects.visible_to(user))
+        .order_by("kind", "target__title")
+    )
+    can_edit = permissions.can_edit(user, item)
+    schema = DETAIL_SCHEMAS[item.work_type]
+    return Detail(
+        item=item,
+        breadcrumb=breadcrumb,
+        children=children,
+        assignees=list(item.assignees.all()),
+        teams=list(item.teams.all()),
+        links=links,
+        history=_history(item),
+        progress=_explain(item, children),
+        details=[
+            (schema[k].label, _readable(k, v)) for k, v in item.details.items() if k in schema
+        ],
+        child_types=[(t, type_label(t)) for t in allowed_child_types(item.work_type)],
+        can_edit=can_edit,
+        can_delete=permissions.can_delete(user, item),
+        can_add_child=can_edit and user.has_perm(permissions.ADD),
+    )
+
+
+def _readable(key: str, value: Any) -> Any:
+    """Choice codes (event types, stages, domains) read as words."""
+    if key in ("event_type", "workflow_stage", "domain") and isinstance(value, str):
+        return value.replace("_", " ").capitalize()
+    return value
+
+
+def _explain(item: WorkItem, children: list[WorkItem]) -> ProgressExplanation:
+    counted = [c for c in children if c.status != Status.CANCELLED]
+    excluded = [c for c in children if c.status == Status.CANCELLED]
+    value = weighted_progress(ChildShare(c.status, c.progress, c.weight) for c in children)
+    mode = "leaf" if not children else item.progress_mode
+    if mode == ProgressMode.MANUAL:
+        value = item.progress
+    return ProgressExplanation(mode, counted, excluded, sum(c.weight for c in counted), value)
+
+
+def _history(item: WorkItem) -> list[HistoryEntry]:
+    records = list(
+        item.history.select_related("history_user").order_by("-history_id")[: HISTORY_LIMIT + 1]
+    )
+    entries: list[HistoryEntry] = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        if len(entries) == HISTORY_LIMIT:
+            break
+        changes = []
+        if older is not None:
+            for name in TRACKED:
+                attr = "parent_id" if name == "parent" else name
+                before, after = getattr(older, attr), getattr(newer, attr)
+                if before != after:
+                    changes.append((name.replace("_", " "), before, after))
+        entries.append(
+            HistoryEntry(
+                when=newer.history_date,
+                who=str(newer.history_user) if newer.history_user else "the system",
+                kind={"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
+                reason=newer.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries

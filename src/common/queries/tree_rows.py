@@ -1,0 +1,171 @@
+"""Rows for the tree page: top-level items, one node's children, a whole subtree, filter matches.
+
+Each function returns WorkItem instances decorated for display (`depth`, `child_count`,
+`can_edit`, `is_match`, `is_overdue`) in depth-first order, with a fixed number of queries
+whatever the number of rows: the rows with their child counts, the assignees, and (for staff)
+one query for edit rights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from common import permissions
+from common.models import Status, WorkItem
+from common.tree import ancestor_ids_of_many, subtree_ids_expression
+
+SORTS = {
+    "position": ("position", "id"),
+    "title": ("title", "id"),
+    "-priority": ("-priority_rank", "position", "id"),
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "id"),
+    "start": ("start_date", "id"),
+    "status": ("status", "id"),
+    "-progress": ("-progress", "id"),
+    "-created": ("-created_at", "-id"),
+}
+SORT_LABELS = {
+    "position": "Manual order",
+    "title": "Title",
+    "-priority": "Priority (most severe first)",
+    "due": "Due date (soonest first)",
+    "-due": "Due date (latest first)",
+    "start": "Start date",
+    "status": "Status",
+    "-progress": "Progress (highest first)",
+    "-created": "Newest first",
+}
+PAGE_SIZE = 25
+
+
+def with_row_data(queryset: QuerySet) -> QuerySet:
+    """Child counts by one grouped query; assignee names prefetched in one more."""
+    return queryset.annotate(child_count=Count("children", distinct=True)).prefetch_related(
+        Prefetch(
+            "assignees", queryset=User.objects.only("id", "username", "first_name", "last_name")
+        )
+    )
+
+
+def decorate(
+    user,
+    rows: list[WorkItem],
+    depth_of: dict[int, int] | None = None,
+    matches: set[int] | None = None,
+) -> list[WorkItem]:
+    today = timezone.localdate()
+    editable = permissions.editable_ids(user, rows)
+    for row in rows:
+        row.depth = (depth_of or {}).get(row.pk, getattr(row, "depth", 0))
+        row.can_edit = row.pk in editable
+        row.is_match = matches is None or row.pk in matches
+        row.is_overdue = bool(
+            row.due_date
+            and row.due_date < today
+            and row.status not in (Status.COMPLETED, Status.CANCELLED)
+        )
+    return rows
+
+
+def depth_first(rows: Iterable[WorkItem], top_ids: list[int]) -> tuple[list[WorkItem], dict]:
+    by_id = {r.pk: r for r in rows}
+    children: dict[int, list[WorkItem]] = {}
+    for r in by_id.values():
+        if r.parent_id in by_id:
+            children.setdefault(r.parent_id, []).append(r)
+    ordered: list[WorkItem] = []
+    depth: dict[int, int] = {}
+    stack = [(by_id[i], 0) for i in reversed(top_ids) if i in by_id]
+    while stack:
+        node, level = stack.pop()
+        ordered.append(node)
+        depth[node.pk] = level
+        kids = sorted(children.get(node.pk, []), key=lambda c: (c.position, c.pk))
+        stack.extend((kid, level + 1) for kid in reversed(kids))
+    return ordered, depth
+
+
+@dataclass
+class TreePage:
+    rows: list[WorkItem]
+    page: Page
+    filtered: bool
+    match_count: int = 0
+
+
+def roots_page(user, sort: str = "position", page_number=1) -> TreePage:
+    roots = WorkItem.objects.visible_to(user).filter(parent__isnull=True)
+    ordering = SORTS.get(sort, SORTS["position"])
+    page = Paginator(roots.order_by(*ordering).values_list("pk", flat=True), PAGE_SIZE)
+    page = page.get_page(page_number)
+    ids = list(page.object_list)
+    rows = {r.pk: r for r in with_row_data(WorkItem.objects.filter(pk__in=ids))}
+    ordered = [rows[i] for i in ids if i in rows]
+    return TreePage(decorate(user, ordered), page, filtered=False)
+
+
+def children_rows(user, parent: WorkItem, depth: int) -> list[WorkItem]:
+    rows = list(
+        with_row_data(WorkItem.objects.visible_to(user).filter(parent=parent)).order_by(
+            "position", "id"
+        )
+    )
+    return decorate(user, rows, {r.pk: depth for r in rows})
+
+
+def subtree_rows(user, top: WorkItem, depth: int) -> list[WorkItem]:
+    """Every descendant of `top` (not `top` itself), depth-first, in one request."""
+    rows = list(
+        with_row_data(
+            WorkItem.objects.visible_to(user).filter(pk__in=subtree_ids_expression(top.pk))
+        )
+    )
+    ordered, depths = depth_first(rows, [top.pk])
+    ordered = [r for r in ordered if r.pk != top.pk]
+    return decorate(user, ordered, {pk: depth + d - 1 for pk, d in depths.items()})
+
+
+MATCH_LIMIT = 500
+
+
+def matches_in_context(user, matched: QuerySet, sort: str = "position", page_number=1) -> TreePage:
+    """Filter matches anywhere in the trees, shown under their ancestors, paginated by tree."""
+    ordering = SORTS.get(sort, SORTS["position"])
+    match_ids = list(matched.order_by(*ordering).values_list("pk", flat=True)[:MATCH_LIMIT])
+    paths = ancestor_ids_of_many(match_ids)
+    root_order: list[int] = []
+    for pk in match_ids:
+        root = paths[pk][0] if paths[pk] else pk
+        if root not in root_order:
+            root_order.append(root)
+    page = Paginator(root_order, PAGE_SIZE).get_page(page_number)
+    page_roots = set(page.object_list)
+    wanted: set[int] = set()
+    page_matches: set[int] = set()
+    for pk in match_ids:
+        path = paths[pk]
+        if (path[0] if path else pk) in page_roots:
+            wanted.update(path)
+            wanted.add(pk)
+            page_matches.add(pk)
+    rows = list(with_row_data(WorkItem.objects.visible_to(user).filter(pk__in=wanted)))
+    ordered, depths = depth_first(rows, list(page.object_list))
+    return TreePage(
+        decorate(user, ordered, depths, page_matches),
+        page,
+        filtered=True,
+        match_count=len(match_ids),
+    )
+
+
+def single_row(user, pk: int, depth: int) -> list[WorkItem]:
+    """One freshly written item as a tree row (after a quick add or an inline change)."""
+    rows = list(with_row_data(WorkItem.objects.visible_to(user).filter(pk=pk)))
+    return decorate(user, rows, {pk: depth})

@@ -1,0 +1,52 @@
+"""Quick status and progress changes from the tree, and the nudge to complete a parent."""
+
+from django.urls import reverse
+
+from common.models import WorkItem
+from testing.builders import item
+
+
+def test_changing_a_status_inline_returns_the_updated_row(client, cast):
+    task = item("task", "Inline", organization=cast.office, assignees=[cast.staff])
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("common:set_status", args=[task.pk]), {"status": "in_progress", "depth": "2"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="in_progress" selected' in html
+    assert 'data-depth="2"' in html
+
+
+def test_completing_the_last_open_child_suggests_completing_the_parent(client, cast):
+    activity = item("activity", "Workshop", organization=cast.office)
+    first = item("task", "First", parent=activity, status="completed")
+    last = item("task", "Last", parent=activity)
+    client.force_login(cast.manager)
+    html = client.post(
+        reverse("common:set_status", args=[last.pk]), {"status": "completed"}
+    ).content.decode()
+    assert "Everything under “Workshop” is done. Mark it completed too?" in html
+    assert first.pk
+
+
+def test_no_suggestion_while_siblings_are_open(client, cast):
+    activity = item("activity", "Workshop", organization=cast.office)
+    item("task", "Open", parent=activity)
+    last = item("task", "Last", parent=activity)
+    client.force_login(cast.manager)
+    html = client.post(
+        reverse("common:set_status", args=[last.pk]), {"status": "completed"}
+    ).content.decode()
+    assert "Mark it completed too?" not in html
+
+
+def test_bad_inline_values_are_refused_with_a_message(client, cast):
+    task = item("task", organization=cast.office)
+    client.force_login(cast.manager)
+    response = client.post(reverse("common:set_progress", args=[task.pk]), {"progress": "150"})
+    assert response.status_code == 400
+    assert "from 0 to 100" in response.content.decode()
+    response = client.post(reverse("common:set_status", args=[task.pk]), {"status": "won"})
+    assert response.status_code == 400
+    assert WorkItem.objects.get(pk=task.pk).version == 1

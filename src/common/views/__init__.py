@@ -1,0 +1,1 @@
+"""Server-rendered work item pages. Reads use `common.queries`; writes call `common.services`."""

@@ -1,0 +1,167 @@
+"""Moves (drag-and-drop and the keyboard dialog) and inline status / progress changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from common import permissions, services
+from common.forms import MoveForm
+from common.models import Status, WorkItem
+from common.queries.tree_rows import single_row
+from common.services.rules import allowed_root_types, type_label
+
+from .helpers import error_text, htmx_error, require, visible_item
+
+CANDIDATE_LIMIT = 20
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST moves the item (JSON for drag-and-drop, else a redirect); GET shows the dialog."""
+    item = visible_item(request, pk)
+    require(permissions.can_edit(request.user, item), "You may not move this item.")
+    if request.method == "GET":
+        siblings = WorkItem.objects.filter(parent_id=item.parent_id)
+        if item.parent_id is None:
+            siblings = siblings.filter(organization_id=item.organization_id)
+        order = list(siblings.order_by("position", "id").values_list("pk", flat=True))
+        index = order.index(item.pk)
+        reorder = [
+            (label, target)
+            for label, target, show in (
+                ("Move to first", 0, index > 0),
+                ("Move up", index - 1, index > 0),
+                ("Move down", index + 1, index < len(order) - 1),
+                ("Move to last", len(order) - 1, index < len(order) - 1),
+            )
+            if show
+        ]
+        return render(
+            request,
+            "common/move.html",
+            {
+                "nav": "tree",
+                "item": item,
+                "index": index,
+                "sibling_count": len(order),
+                "reorder": reorder,
+                "may_be_top": item.work_type in allowed_root_types(),
+            },
+        )
+    form = MoveForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = "Choose where to move the item."
+    else:
+        parent_id = form.cleaned_data["parent"]
+        try:
+            parent = visible_item(request, parent_id) if parent_id else None
+            services.move_work_item(
+                request.user,
+                item,
+                parent=parent,
+                index=form.cleaned_data["index"],
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except (ValidationError, PermissionDenied, services.VersionConflict) as exc:
+            error = error_text(exc)
+        except WorkItem.DoesNotExist:
+            error = "That parent no longer exists."
+    if _wants_json(request):
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=400)
+        return JsonResponse({"ok": True})
+    if error:
+        messages.error(request, f"“{item.title}” was not moved: {error}")
+        return redirect("common:move", pk=item.pk)
+    messages.success(request, f"“{item.title}” was moved.")
+    return redirect("common:detail", pk=item.pk)
+
+
+@login_required
+@require_GET
+def move_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Parents the item may move under, matching a search (for the keyboard dialog)."""
+    item = visible_item(request, pk)
+    require(permissions.can_edit(request.user, item), "You may not move this item.")
+    term = request.GET.get("q", "").strip()
+    accepting = [t for t, kids in settings.WORK_ITEM_CHILD_TYPES.items() if item.work_type in kids]
+    candidates = (
+        WorkItem.objects.visible_to(request.user)
+        .filter(work_type__in=accepting)
+        .exclude(pk=item.pk)
+        .order_by("title")
+    )
+    if term:
+        candidates = candidates.filter(title__icontains=term)
+    rows = list(candidates[: CANDIDATE_LIMIT * 2])
+    editable = permissions.editable_ids(request.user, rows)
+    rows = [r for r in rows if r.pk in editable][:CANDIDATE_LIMIT]
+    return render(
+        request,
+        "common/_move_candidates.html",
+        {"item": item, "candidates": rows, "type_label": type_label(item.work_type)},
+    )
+
+
+def _inline_change(request: HttpRequest, pk: int, **changes) -> HttpResponse:
+    item = visible_item(request, pk)
+    try:
+        saved = services.update_work_item(request.user, item, reason="inline", **changes)
+    except (ValidationError, PermissionDenied) as exc:
+        return htmx_error(error_text(exc), 403 if isinstance(exc, PermissionDenied) else 400)
+    try:
+        depth = max(0, min(int(request.POST.get("depth", "0")), 16))
+    except ValueError:
+        depth = 0
+    response = render(
+        request,
+        "common/_rows.html",
+        {
+            "rows": single_row(request.user, saved.pk, depth),
+            "suggest_parent": _parent_ready(request.user, saved),
+        },
+    )
+    return response
+
+
+def _parent_ready(user, item: WorkItem) -> WorkItem | None:
+    """When the last open sibling is completed, offer to complete the parent too."""
+    if item.status != Status.COMPLETED or not item.parent_id:
+        return None
+    parent = item.parent
+    if parent.status in (Status.COMPLETED, Status.CANCELLED):
+        return None
+    still_open = parent.children.exclude(status__in=[Status.COMPLETED, Status.CANCELLED])
+    if still_open.exists() or not permissions.can_edit(user, parent):
+        return None
+    return parent
+
+
+@login_required
+@require_POST
+def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        return htmx_error(f"“{status}” is not a status.")
+    return _inline_change(request, pk, status=status)
+
+
+@login_required
+@require_POST
+def set_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    raw = request.POST.get("progress", "")
+    if not raw.isdigit() or not 0 <= int(raw) <= 100:
+        return htmx_error("Progress must be a whole number from 0 to 100.")
+    return _inline_change(request, pk, progress=int(raw))

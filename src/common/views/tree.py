@@ -1,0 +1,110 @@
+"""The tree page: top-level items, lazy expansion, filters that reach nested items, quick add."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from common import permissions, services
+from common.filters import WorkItemFilter
+from common.forms import QuickAddForm
+from common.models import WorkItem
+from common.queries.tree_rows import (
+    SORT_LABELS,
+    children_rows,
+    matches_in_context,
+    roots_page,
+    single_row,
+    subtree_rows,
+)
+from common.services.rules import allowed_child_types, child_type_table
+
+from .helpers import error_text, htmx_error, visible_item
+
+
+def filtered(request: HttpRequest) -> WorkItemFilter:
+    return WorkItemFilter(
+        request.GET or None, queryset=WorkItem.objects.visible_to(request.user), request=request
+    )
+
+
+@login_required
+@require_GET
+def tree(request: HttpRequest) -> HttpResponse:
+    filters = filtered(request)
+    sort = request.GET.get("sort", "position")
+    sort = sort if sort in SORT_LABELS else "position"
+    page_number = request.GET.get("page", 1)
+    if filters.is_bound and not filters.form.is_valid():
+        result = roots_page(request.user, sort, page_number)
+        status = 400
+    elif filters.is_active:
+        result = matches_in_context(request.user, filters.qs, sort, page_number)
+        status = 200
+    else:
+        result = roots_page(request.user, sort, page_number)
+        status = 200
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "common/tree.html",
+        {
+            "nav": "tree",
+            "filters": filters,
+            "result": result,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "query": query.urlencode(),
+            "can_create": request.user.has_perm(permissions.ADD),
+            "child_types": child_type_table(),
+        },
+        status=status,
+    )
+
+
+def _depth(request: HttpRequest) -> int:
+    try:
+        return max(0, min(int(request.GET.get("depth", "1")), 16))
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def children(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = visible_item(request, pk)
+    rows = children_rows(request.user, parent, _depth(request))
+    return render(request, "common/_rows.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def expand_all(request: HttpRequest, pk: int) -> HttpResponse:
+    top = visible_item(request, pk)
+    rows = subtree_rows(request.user, top, _depth(request))
+    return render(request, "common/_rows.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def quick_add(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = visible_item(request, pk)
+    form = QuickAddForm(request.POST, type_choices=allowed_child_types(parent.work_type))
+    if not form.is_valid():
+        return htmx_error(" ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+    try:
+        item = services.create_work_item(
+            request.user,
+            parent=parent,
+            work_type=form.cleaned_data["work_type"],
+            title=form.cleaned_data["title"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        status = 403 if isinstance(error, PermissionDenied) else 400
+        return htmx_error(error_text(error), status)
+    rows = single_row(request.user, item.pk, _depth(request))
+    return render(request, "common/_rows.html", {"rows": rows})
