@@ -44,6 +44,8 @@ def run_one(engine: str, size: int, suite: str) -> str:
         **os.environ,
         "DATABASE_URL": database_url(engine),
         "DEBUG": "0",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
         "SECRET_KEY": "bench-only-" + "k" * 50,
         "REDIS_URL": "",
         "LOG_LEVEL": "WARNING",
@@ -88,6 +90,30 @@ def child(suite: str, engine: str, size: int) -> None:
         print(
             f"### {engine} {version} — {count:,} items (bulk load {load_s:.1f} s, "
             f"{count / load_s:,.0f} items/s)\n"
+        )
+        print("| scenario | runs | median ms | p95 ms | queries |")
+        print("|---|---:|---:|---:|---:|")
+        for r in results:
+            print(f"| {r.scenario} | {r.runs} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.queries} |")
+        print()
+    elif suite == "feed":
+        from bench.feed_bench import generate as generate_calendar
+        from bench.feed_bench import run_scenarios as run_calendar
+        from common.models import WorkItem
+
+        started = time.perf_counter()
+        manager = generate_calendar(size)
+        load_s = time.perf_counter() - started
+        results, events = run_calendar(manager)
+        count = WorkItem.objects.count()
+        version = (
+            connection.cursor().connection.info.server_version
+            if engine == "postgres"
+            else (connection.Database.sqlite_version)
+        )
+        print(
+            f"### {engine} {version} — {count:,} items, {events:,} events in the window "
+            f"(load {load_s:.1f} s)\n"
         )
         print("| scenario | runs | median ms | p95 ms | queries |")
         print("|---|---:|---:|---:|---:|")

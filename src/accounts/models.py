@@ -27,6 +27,12 @@ class Organization(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    work_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When work items of this organisation were last deleted; part of the calendar "
+        "feeds' validators, since a deleted item leaves no row whose change time could move.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -82,6 +82,18 @@ class WorkItemForm(forms.Form):
         label="Calendar colour",
         help_text="Optional, e.g. #1D4ED8; empty uses the type's.",
     )
+    recurrence_rule = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Repeats",
+        help_text="Optional RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10 or "
+        "FREQ=MONTHLY;UNTIL=20271231.",
+    )
+    recurrence_exdates = forms.CharField(
+        required=False,
+        label="Skip these dates",
+        help_text="Dates of the series that do not happen, e.g. 2026-12-25, 2027-01-01.",
+    )
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(
@@ -130,8 +142,10 @@ class WorkItemForm(forms.Form):
                 "actual_expenditure",
                 "is_calendar_visible",
                 "calendar_color",
+                "recurrence_rule",
             )
         }
+        data["recurrence_exdates"] = ", ".join(item.recurrence_exdates)
         data["expected_version"] = item.version
         data.update({DETAIL_PREFIX + k: v for k, v in item.details.items()})
         return data

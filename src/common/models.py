@@ -142,6 +142,17 @@ class WorkItem(TreeNode):
         validators=[hex_colour],
         help_text="Overrides the colour of the item's type on the calendar.",
     )
+    recurrence_rule = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO;COUNT=10 (empty: no repeat).",
+    )
+    recurrence_exdates = models.JSONField(
+        default=list, blank=True, help_text="Dates (YYYY-MM-DD) on which a repeat is skipped."
+    )
+    recurrence_end = models.DateField(
+        null=True, blank=True, help_text="Last day of the series (derived; empty: endless)."
+    )
     details = models.JSONField(default=dict, blank=True)
     allocated_budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actual_expenditure = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -150,7 +161,7 @@ class WorkItem(TreeNode):
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
         default=1,
         help_text="Raised on every change; edits must name the version they started from.",
@@ -174,6 +185,12 @@ class WorkItem(TreeNode):
             models.Index(fields=["organization", "start_date", "due_date"], name="workitem_dates"),
             models.Index(fields=["work_type", "status"], name="workitem_type_status"),
             models.Index(fields=["due_date", "status"], name="workitem_due_status"),
+            models.Index(fields=["organization", "updated_at"], name="workitem_org_changed"),
+            models.Index(
+                fields=["organization", "recurrence_end"],
+                condition=~Q(recurrence_rule=""),
+                name="workitem_recurring",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="workitem_progress_max"),
@@ -238,3 +255,32 @@ class WorkItemRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class CalendarSubscription(models.Model):
+    """A personal, revocable ICS address for Outlook, Google or Apple Calendar.
+
+    Calendar clients send no cookies, so the address itself carries a secret token; only its
+    hash is stored. `filters` holds the feed parameters the subscription is bound to.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_subscriptions"
+    )
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    filters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -21,5 +21,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("oobc-management/work-items/", include("common.urls")),
+    path("oobc-management/calendar/", include("common.calendar_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, Team, User
 from common import permissions
+from common.calendar.recurrence import clean_exdates, last_day, normalise_rule
 from common.details import clean_details
 from common.models import ProgressMode, Status, WorkItem
 from common.progress import propagate_from
@@ -41,11 +42,22 @@ EDITABLE_FIELDS = frozenset(
         "is_calendar_visible",
         "calendar_color",
         "details",
+        "recurrence_rule",
+        "recurrence_exdates",
         "allocated_budget",
         "actual_expenditure",
     }
 )
-_NOT_CLEANED = ["parent", "root", "organization", "created_by", "priority_rank", "details"]
+_NOT_CLEANED = [
+    "parent",
+    "root",
+    "organization",
+    "created_by",
+    "priority_rank",
+    "details",
+    "recurrence_exdates",
+    "recurrence_end",
+]
 
 
 def ensure_writes_allowed(actor: User | None) -> None:
@@ -79,8 +91,27 @@ def validate_item_fields(item: WorkItem) -> None:
             check_dates(item.start_date, item.due_date, item.start_time, item.end_time)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    if not errors:
+        try:
+            _clean_recurrence(item)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+
+
+def _clean_recurrence(item: WorkItem) -> None:
+    """A repeat needs a first day; the series' last day is derived for fast feed filtering."""
+    item.recurrence_exdates = clean_exdates(item.recurrence_exdates)
+    item.recurrence_rule = normalise_rule(item.recurrence_rule or "")
+    if not item.recurrence_rule:
+        item.recurrence_end = None
+        return
+    first = item.start_date or item.due_date
+    if first is None:
+        raise ValidationError({"recurrence_rule": "A repeating item needs a start date."})
+    span = (item.due_date - item.start_date).days if item.start_date and item.due_date else 0
+    item.recurrence_end = last_day(item.recurrence_rule, first, span)
 
 
 def _resolve_people(

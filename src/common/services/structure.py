@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, User
 from common import permissions
 from common.models import WorkItem, WorkItemRelation
 from common.progress import propagate_from
@@ -213,6 +213,8 @@ def delete_work_item(
 
     history.record(doomed, history.DELETED, actor, reason)
     _hard_delete([d.pk for d in doomed])
+    # Feeds' validators must change although no remaining row did.
+    Organization.objects.filter(pk=current.organization_id).update(work_changed_at=timezone.now())
     propagate_from(current.parent_id)
     return len(doomed)
 

@@ -1,5 +1,7 @@
 """Create and edit pages: allowed choices only, field errors, and conflicts shown, never lost."""
 
+import datetime as dt
+
 from django.urls import reverse
 
 from common.models import WorkItem
@@ -148,3 +150,40 @@ def test_quick_add_refuses_a_type_the_parent_cannot_hold(client, cast):
     )
     assert response.status_code == 400
     assert not task.children.exists()
+
+
+def test_a_day_range_chosen_on_the_calendar_prefills_the_new_item(client, cast):
+    client.force_login(cast.manager)
+    html = client.get(
+        CREATE, {"type": "activity", "start_date": "2026-05-04", "due_date": "2026-05-06"}
+    ).content.decode()
+    assert 'value="2026-05-04"' in html
+    assert 'value="2026-05-06"' in html
+
+
+def test_a_repeat_rule_and_skipped_dates_can_be_set_on_the_form(client, cast):
+    client.force_login(cast.manager)
+    client.post(
+        CREATE,
+        form_data(
+            work_type="activity",
+            title="Monday huddle",
+            start_date="2026-05-04",
+            recurrence_rule="FREQ=WEEKLY;COUNT=4",
+            recurrence_exdates="2026-05-11, 2026-05-18",
+        ),
+    )
+    huddle = WorkItem.objects.get(title="Monday huddle")
+    assert huddle.recurrence_exdates == ["2026-05-11", "2026-05-18"]
+    assert huddle.recurrence_end == dt.date(2026, 5, 25)
+    response = client.post(
+        CREATE,
+        form_data(
+            work_type="activity",
+            title="Broken",
+            start_date="2026-05-04",
+            recurrence_rule="FREQ=MINUTELY",
+        ),
+    )
+    assert response.status_code == 400
+    assert "daily, weekly, monthly or yearly" in response.content.decode()

@@ -1,0 +1,110 @@
+"""Calendar feed benchmark: a one-month window over a year of dated work.
+
+Every item gets dates spread over 2026 (projects span months, activities a day or three, some
+with times; tasks and subtasks have due dates), so a one-month window holds roughly a twelfth of
+the leaves plus the long-running items around them. Each request goes through Django's test
+client as a signed-in manager: authentication, permissions, validator, query, encoding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.test import Client
+
+from accounts.models import Organization, User
+from accounts.roles import MANAGER, assign_role
+from common.services import NewItem, bulk_create_items
+
+from .core import FAN_OUT, Result, measure
+
+YEAR = dt.date(2026, 1, 1)
+WINDOW = {"start": "2026-06-01T00:00:00+08:00", "end": "2026-07-06T00:00:00+08:00"}
+
+
+def generate(total: int, seed: int = 5) -> User:
+    rng = random.Random(seed)
+    office = Organization.objects.create(name="Calendar bench office", acronym="CAL")
+    manager = User.objects.create_user("bench-manager", organization=office)
+    assign_role(manager, MANAGER)
+    specs: list[NewItem] = []
+    for p in range(max(1, total // 213)):
+        start = YEAR + dt.timedelta(days=rng.randint(0, 200))
+        key = f"p{p}"
+        specs.append(
+            NewItem(
+                key,
+                "project",
+                f"Project {p}",
+                organization_id=office.pk,
+                fields={
+                    "start_date": start,
+                    "due_date": start + dt.timedelta(days=rng.randint(90, 330)),
+                },
+            )
+        )
+        _grow(specs, key, "project", rng)
+    bulk_create_items(specs, batch_size=5000)
+    return manager
+
+
+def _dates(work_type: str, rng: random.Random) -> dict:
+    day = YEAR + dt.timedelta(days=rng.randint(0, 364))
+    if work_type == "sub_project":
+        return {"start_date": day, "due_date": day + dt.timedelta(days=rng.randint(30, 120))}
+    if work_type in ("activity", "sub_activity"):
+        dates = {"start_date": day, "due_date": day + dt.timedelta(days=rng.randint(0, 2))}
+        if rng.random() < 0.3:
+            dates.update(due_date=day, start_time=dt.time(9), end_time=dt.time(12))
+        return dates
+    return {"due_date": day}
+
+
+def _grow(specs, parent_key, parent_type, rng) -> None:
+    if parent_type not in FAN_OUT:
+        return
+    child_type, count = FAN_OUT[parent_type]
+    for n in range(count):
+        key = f"{parent_key}/{n}"
+        specs.append(
+            NewItem(
+                key,
+                child_type,
+                f"{child_type} {n}",
+                parent_key=parent_key,
+                fields=_dates(child_type, rng),
+            )
+        )
+        _grow(specs, key, child_type, rng)
+
+
+def run_scenarios(manager: User) -> tuple[list[Result], int]:
+    client = Client()
+    client.force_login(manager)
+    first = client.get("/oobc-management/calendar/work-items/feed/", WINDOW)
+    assert first.status_code == 200, (first.status_code, first.content[:300])
+    events = len(first.json())
+    etag = first["ETag"]
+    results = [
+        measure(
+            "feed, one month (200, JSON encoded)",
+            15,
+            lambda n: client.get("/oobc-management/calendar/work-items/feed/", WINDOW),
+        ),
+        measure(
+            "feed, one month, matching ETag (304)",
+            30,
+            lambda n: client.get(
+                "/oobc-management/calendar/work-items/feed/", WINDOW, HTTP_IF_NONE_MATCH=etag
+            ),
+        ),
+        measure(
+            "feed, one month, tasks only",
+            15,
+            lambda n: client.get(
+                "/oobc-management/calendar/work-items/feed/", {**WINDOW, "type": "task"}
+            ),
+        ),
+    ]
+    return results, events

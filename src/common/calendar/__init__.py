@@ -1,0 +1,1 @@
+"""The unified calendar: recurrence, the FullCalendar feed, ICS subscriptions."""

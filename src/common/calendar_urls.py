@@ -1,0 +1,17 @@
+"""The unified calendar under /oobc-management/calendar/; the checklist fixes the feed path."""
+
+from django.urls import path
+
+from .views import calendar
+
+app_name = "calendar"
+
+urlpatterns = [
+    path("", calendar.calendar_page, name="page"),
+    path("work-items/feed/", calendar.feed, name="feed"),
+    path("work-items/<int:pk>/panel/", calendar.panel, name="panel"),
+    path("work-items/<int:pk>/reschedule/", calendar.reschedule, name="reschedule"),
+    path("ics/<str:token>.ics", calendar.ics_feed, name="ics"),
+    path("subscriptions/", calendar.subscription_list, name="subscriptions"),
+    path("subscriptions/<int:pk>/revoke/", calendar.subscription_revoke, name="revoke"),
+]

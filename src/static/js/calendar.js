@@ -1,0 +1,168 @@
+// The unified calendar page: FullCalendar fed by the work items feed, filters kept in the URL,
+// a details panel on click, drag/resize to reschedule (validated by the server), and
+// "select days → new item".
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("calendar-config").textContent);
+  const form = document.getElementById("calendar-filters");
+  const panel = document.getElementById("event-panel");
+  const VIEWS = ["dayGridMonth", "timeGridWeek", "timeGridDay", "listMonth", "multiMonthYear"];
+  const csrf = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+
+  // Colour swatches are painted from data attributes (the CSP allows no inline styles).
+  document.querySelectorAll(".swatch[data-colour]").forEach((el) => {
+    el.style.backgroundColor = el.dataset.colour;
+  });
+
+  // --- filters <-> URL --------------------------------------------------------------------
+  const url = new URL(window.location.href);
+  function loadFiltersFromUrl() {
+    const types = url.searchParams.getAll("type");
+    form.querySelectorAll("input[name=type]").forEach((box) => {
+      box.checked = types.length === 0 || types.includes(box.value);
+    });
+    for (const name of ["status", "team"]) {
+      const value = url.searchParams.get(name);
+      if (value) form.elements[name].value = value;
+    }
+    form.elements.assignee.checked = url.searchParams.get("assignee") === "me";
+    form.elements.include_completed.checked = url.searchParams.get("include_completed") === "0";
+  }
+
+  function currentFilters() {
+    const params = {};
+    const boxes = [...form.querySelectorAll("input[name=type]")];
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    // Every type ticked means "no type filter"; none ticked shows nothing at all.
+    if (chosen.length !== boxes.length) params.type = chosen.length ? chosen.join(",") : "none";
+    if (form.elements.status.value) params.status = form.elements.status.value;
+    if (form.elements.team.value) params.team = form.elements.team.value;
+    if (form.elements.assignee.checked) params.assignee = "me";
+    if (form.elements.include_completed.checked) params.include_completed = "0";
+    return params;
+  }
+
+  function saveToUrl(calendar) {
+    const next = new URL(window.location.href);
+    next.search = "";
+    const filters = currentFilters();
+    for (const [key, value] of Object.entries(filters)) {
+      for (const part of String(value).split(",")) next.searchParams.append(key, part);
+    }
+    if (calendar) {
+      next.searchParams.set("view", calendar.view.type);
+      next.searchParams.set("date", calendar.getDate().toISOString().slice(0, 10));
+    }
+    window.history.replaceState(null, "", next);
+  }
+
+  // --- side panel ------------------------------------------------------------------------
+  async function openPanel(itemId) {
+    const response = await fetch(config.panelUrl.replace("/0/", "/" + itemId + "/"));
+    if (!response.ok) { window.obcmsMessage("This item is no longer visible to you."); return; }
+    panel.innerHTML = await response.text();
+    panel.classList.remove("hidden");
+    panel.querySelector("[data-close-panel]").focus();
+  }
+  panel.addEventListener("click", (event) => {
+    if (event.target.closest("[data-close-panel]")) panel.classList.add("hidden");
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") panel.classList.add("hidden");
+  });
+
+  // --- rescheduling --------------------------------------------------------------------------
+  async function reschedule(info) {
+    const event = info.event;
+    const body = new FormData();
+    body.set("allDay", event.allDay ? "true" : "false");
+    body.set("start", event.allDay ? event.startStr.slice(0, 10) : event.startStr);
+    if (event.end) body.set("end", event.allDay ? event.endStr.slice(0, 10) : event.endStr);
+    body.set("version", String(event.extendedProps.version));
+    const response = await fetch(config.rescheduleUrl.replace("/0/", "/" + event.extendedProps.itemId + "/"), {
+      method: "POST", body, headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+    });
+    const result = await response.json().catch(() => ({ ok: false, error: "Unexpected answer." }));
+    if (!result.ok) {
+      info.revert();
+      window.obcmsMessage("“" + event.title + "” was not moved: " + result.error, "error");
+      return;
+    }
+    event.setExtendedProp("version", result.version);
+    window.obcmsMessage("“" + event.title + "” now runs " + describe(event) + ".", "success");
+    info.view.calendar.refetchEvents();
+  }
+
+  // The day before an ISO date ("2026-05-20" -> "2026-05-19"): all-day ends are exclusive.
+  function dayBefore(isoDate) {
+    const day = new Date(isoDate.slice(0, 10) + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() - 1);
+    return day.toISOString().slice(0, 10);
+  }
+
+  function describe(event) {
+    const start = event.startStr.slice(0, event.allDay ? 10 : 16).replace("T", " ");
+    if (!event.end) return "on " + start;
+    const end = event.allDay ? dayBefore(event.endStr) : event.endStr.slice(0, 16).replace("T", " ");
+    return start === end ? "on " + start : "from " + start + " to " + end;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    loadFiltersFromUrl();
+    const initialView = VIEWS.includes(url.searchParams.get("view")) ? url.searchParams.get("view") : "dayGridMonth";
+    const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
+      initialView,
+      initialDate: url.searchParams.get("date") || undefined,
+      timeZone: config.timeZone,
+      headerToolbar: { start: "prev,next today", center: "title", end: VIEWS.join(",") },
+      height: "auto",
+      dayMaxEvents: 4,
+      navLinks: true,
+      editable: config.writable,
+      selectable: config.writable,
+      eventStartEditable: config.writable,
+      eventDurationEditable: config.writable,
+      events(info, success, failure) {
+        const filters = currentFilters();
+        if (filters.type === "none") { success([]); return; }
+        const query = new URLSearchParams({ start: info.startStr, end: info.endStr, timeZone: config.timeZone });
+        for (const [key, value] of Object.entries(filters)) {
+          for (const part of String(value).split(",")) query.append(key, part);
+        }
+        fetch(config.feedUrl + "?" + query.toString(), { headers: { Accept: "application/json" } })
+          .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+          .then(success, (status) => {
+            window.obcmsMessage("The calendar could not load its items (" + status + ").");
+            failure(new Error(String(status)));
+          });
+      },
+      scrollTime: "07:00:00",
+      eventDidMount(info) {
+        info.el.classList.add("wi-event");
+        info.el.dataset.itemId = info.event.extendedProps.itemId;
+        const trail = info.event.extendedProps.breadcrumb || [];
+        info.el.title = [...trail, info.event.title].join(" › ");
+      },
+      eventClick(info) {
+        info.jsEvent.preventDefault();
+        openPanel(info.event.extendedProps.itemId);
+      },
+      eventDrop: reschedule,
+      eventResize: reschedule,
+      select(info) {
+        const last = info.allDay ? dayBefore(info.endStr) : info.endStr.slice(0, 10);
+        const target = new URL(config.createUrl, window.location.origin);
+        target.searchParams.set("type", "activity");
+        target.searchParams.set("start_date", info.startStr.slice(0, 10));
+        target.searchParams.set("due_date", last);
+        window.location.href = target.toString();
+      },
+      datesSet() { saveToUrl(calendar); },
+    });
+    calendar.render();
+    window.obcmsCalendar = calendar;
+    form.addEventListener("change", () => { saveToUrl(calendar); calendar.refetchEvents(); });
+    form.addEventListener("submit", (event) => event.preventDefault());
+  });
+})();
