@@ -13,8 +13,10 @@ class AccountsConfig(AppConfig):
 
 
 def _ensure_roles_after_common(sender, app_config=None, **kwargs) -> None:
-    """Roles grant work item permissions, which exist once `common` has migrated."""
-    if app_config is not None and app_config.label == "common":
+    """Roles grant permissions of several apps; they all exist once the last app has migrated."""
+    from django.apps import apps
+
+    if app_config is not None and app_config.label == list(apps.get_app_configs())[-1].label:
         from .roles import ensure_role_groups
 
         ensure_role_groups()

@@ -39,6 +39,8 @@ _ADMINISTRATOR = [
     "accounts.change_user",
     "accounts.add_organization",
     "accounts.change_organization",
+    "operations.view_requesttiming",
+    "operations.view_feedback",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -1,14 +1,44 @@
-"""The Celery application. Tasks are discovered in each app's `tasks.py`.
+"""The Celery application and the one place the periodic schedule lives.
 
-Without a broker (`REDIS_URL` unset) settings make every task run eagerly in-process.
+Tasks are discovered in each app's `tasks.py`. Without a broker (`REDIS_URL` unset) settings make
+every task run eagerly in-process, so a single-server trial needs neither Redis nor a worker.
+`celery -A obcms beat` runs the schedule below (times in the office time zone).
 """
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obcms.settings")
 
 app = Celery("obcms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "reminders-hourly": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "daily-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "verify-rollups-nightly": {
+        "task": "common.tasks.verify_rollups",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "prune-notifications-nightly": {
+        "task": "notifications.tasks.prune_notifications",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "prune-request-timings-nightly": {
+        "task": "operations.tasks.prune_request_timings",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "backup-daily": {
+        "task": "operations.tasks.backup_database",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "common",
+    "notifications",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "operations.middleware.RequestTimingMiddleware",
 ]
 
 ROOT_URLCONF = "obcms.urls"
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -146,6 +149,8 @@ STORAGES = {
 # --- Security --------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe these over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -192,6 +197,28 @@ WORK_ITEM_CHILD_TYPES = {
 WORK_ITEM_ROOT_TYPES = ["project", "activity", "task"]
 WORK_ITEM_MAX_DEPTH = env.int("WORK_ITEM_MAX_DEPTH", default=8)
 
+# --- Mail and links in mail ------------------------------------------------------------------
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# EMAIL_URL like smtp+tls://user:password@mail.example.org:587. Default: the local mail server
+# on a production host, the console while developing.
+_mail = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_mail_options = (
+    {
+        "host": _mail.get("EMAIL_HOST"),
+        "port": _mail.get("EMAIL_PORT"),
+        "username": _mail.get("EMAIL_HOST_USER"),
+        "password": _mail.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": _mail.get("EMAIL_USE_TLS", False),
+        "use_ssl": _mail.get("EMAIL_USE_SSL", False),
+        "timeout": 20,
+    }
+    if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    else {}
+)
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OBCMS Work <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Background jobs -------------------------------------------------------------------------
 # With a broker, tasks go to the Celery worker; without one they run in-process at once, so a
 # single-server trial needs no Redis.
@@ -202,6 +229,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600  # task results are pruned after a week
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(REPO_DIR / "celerybeat-schedule")
+)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOG_DIR = env.path("LOG_DIR", default=REPO_DIR / "logs")
@@ -228,6 +260,16 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console", "file"], "level": LOG_LEVEL, "propagate": False},
     },
+}
+
+# --- Backups and monitoring ---------------------------------------------------------------------
+BACKUP_DIR = env.path("BACKUP_DIR", default=REPO_DIR / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=500.0)
+LOGGING["loggers"]["obcms.requests"] = {
+    "handlers": ["console", "file"],
+    "level": "INFO",
+    "propagate": False,
 }
 
 # --- Error tracking --------------------------------------------------------------------------

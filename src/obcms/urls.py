@@ -22,5 +22,7 @@ urlpatterns = [
     ),
     path("oobc-management/work-items/", include("common.urls")),
     path("oobc-management/calendar/", include("common.calendar_urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +144,18 @@ def _resolve_people(
     return user_ids, team_ids
 
 
+def announce_assignment(item_id: int, user_ids, team_ids, actor: User | None) -> None:
+    """After commit, tell the newly assigned (a worker sends it; without Redis, at once)."""
+    if not user_ids and not team_ids:
+        return
+    from notifications.tasks import notify_assignment
+
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    transaction.on_commit(
+        partial(notify_assignment.delay, item_id, sorted(user_ids), sorted(team_ids), actor_id)
+    )
+
+
 def _apply_status_effects(item: WorkItem, previous_status: str | None, is_leaf: bool) -> None:
     """Keep status, completion time and progress consistent."""
     if item.status == Status.COMPLETED and previous_status != Status.COMPLETED:
@@ -213,6 +226,7 @@ def create_work_item(
         item.assignees.set(user_ids)
     if team_ids:
         item.teams.set(team_ids)
+    announce_assignment(item.pk, user_ids or [], team_ids or [], actor)
     history.record([item], history.CREATED, actor, reason)
     propagate_from(parent_id)
     return item
@@ -273,14 +287,21 @@ def update_work_item(
     _apply_status_effects(current, before["status"], is_leaf)
 
     people_changed = False
-    if user_ids is not None and set(user_ids) != set(
-        current.assignees.values_list("pk", flat=True)
-    ):
-        current.assignees.set(user_ids)
-        people_changed = True
-    if team_ids is not None and set(team_ids) != set(current.teams.values_list("pk", flat=True)):
-        current.teams.set(team_ids)
-        people_changed = True
+    added_users: set[int] = set()
+    added_teams: set[int] = set()
+    if user_ids is not None:
+        before_users = set(current.assignees.values_list("pk", flat=True))
+        if set(user_ids) != before_users:
+            current.assignees.set(user_ids)
+            people_changed = True
+            added_users = set(user_ids) - before_users
+    if team_ids is not None:
+        before_teams = set(current.teams.values_list("pk", flat=True))
+        if set(team_ids) != before_teams:
+            current.teams.set(team_ids)
+            people_changed = True
+            added_teams = set(team_ids) - before_teams
+    announce_assignment(current.pk, added_users, added_teams, actor)
     changed_now = {n for n in EDITABLE_FIELDS if getattr(current, n) != before[n]}
     if not (changed_now or people_changed):
         return current

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
 from common import permissions
-from common.models import WorkItem, WorkItemRelation
+from common.models import WorkItem
 from common.progress import propagate_from
 from common.tree import path_to_root, subtree_ids, subtree_ids_expression, subtree_size_and_height
 
@@ -132,14 +131,32 @@ def _check_may_delete_subtree(actor: User, item: WorkItem) -> None:
 
 
 def _hard_delete(ids: list[int]) -> None:
-    """Remove items and their links with a fixed number of statements.
+    """Remove items and what refers to them with a fixed number of statements.
 
     The parent/root foreign keys are deferred constraints, so deleting a whole subtree in one
-    statement is valid at commit; Django's collector would instead walk it row by row.
+    statement is valid at commit; Django's collector would instead walk it row by row. Every
+    other model that points at work items is treated by its own `on_delete` rule, so a new
+    relation (notifications, outbox entries …) is handled without touching this function.
     """
-    WorkItemRelation.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)).delete()
-    WorkItem.assignees.through.objects.filter(workitem_id__in=ids).delete()
-    WorkItem.teams.through.objects.filter(workitem_id__in=ids).delete()
+    relations = [
+        f
+        for f in WorkItem._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+    for relation in relations:
+        field = relation.field
+        if relation.related_model is WorkItem:
+            continue  # parent and root: the subtree goes in the statement below
+        rows = relation.related_model._base_manager.filter(**{f"{field.name}__in": ids})
+        rule = field.remote_field.on_delete
+        if rule is models.CASCADE:
+            rows.delete()
+        elif rule is models.SET_NULL:
+            rows.update(**{field.name: None})
+        elif rule in (models.PROTECT, models.RESTRICT) and rows.exists():
+            raise ValidationError(
+                {"children": f"Still referenced by {relation.related_model._meta.verbose_name}."}
+            )
     WorkItem.objects.filter(pk__in=ids)._raw_delete(WorkItem.objects.db)
 
 

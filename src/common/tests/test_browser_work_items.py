@@ -9,6 +9,16 @@ from testing.browser import screenshot, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def expand(page, work_item) -> None:
+    """Open a row's children and wait until they are in the table."""
+    button = page.locator(f"#row-{work_item.pk} .expander")
+    button.wait_for()
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    page.wait_for_selector(f"#row-{work_item.pk} .expander[aria-expanded=true]")
+    page.wait_for_selector(f"tr.tree-row[data-parent='{work_item.pk}']")
+
+
 def create_through_form(page, title: str) -> None:
     page.fill("#id_title", title)
     page.click("button:has-text('Create')")
@@ -39,9 +49,8 @@ def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, 
 
     # Expand the tree down to the task.
     page.goto(f"{live_server.url}/oobc-management/work-items/")
-    page.click(f"#row-{project.pk} .expander")
-    page.wait_for_selector(f"#row-{orientation.pk}")
-    page.click(f"#row-{orientation.pk} .expander")
+    expand(page, project)
+    expand(page, orientation)
     page.wait_for_selector(f"#row-{task.pk}")
     screenshot(page, "tree-expanded")
 
@@ -49,7 +58,7 @@ def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, 
     page.drag_and_drop(f"#row-{task.pk} td:nth-child(2)", f"#row-{assembly.pk} td:nth-child(2)")
     page.wait_for_selector("text=“Print flyers” was moved.")
     assert WorkItem.objects.get(pk=task.pk).parent_id == assembly.pk
-    page.click(f"#row-{assembly.pk} .expander")
+    expand(page, assembly)
     page.wait_for_selector(f"#row-{task.pk}")
     screenshot(page, "tree-after-drag")
 

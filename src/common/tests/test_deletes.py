@@ -83,3 +83,15 @@ def test_every_deleted_item_leaves_a_history_record(cast, project_tree):
     deleted = WorkItem.history.filter(history_type="-")
     assert deleted.count() == 3
     assert {h.history_user for h in deleted} == {cast.manager}
+
+
+def test_notifications_about_a_deleted_item_stay_without_the_link(cast):
+    from notifications.models import Notification
+
+    task = item("task", "Soon gone", organization=cast.office)
+    notice = Notification.objects.create(
+        user=cast.staff, kind="assigned", message="m", work_item=task
+    )
+    delete_work_item(None, task)
+    notice.refresh_from_db()
+    assert notice.work_item_id is None

@@ -1,0 +1,151 @@
+"""Database backups and restores: `pg_dump`/`pg_restore` on PostgreSQL, the online backup API on
+SQLite. Each backup gets a SHA-256 file beside it, verified before any restore, and old backups
+are pruned by a retention count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+
+class BackupError(RuntimeError):
+    """A backup or restore that cannot be done; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    checksum: str
+    size: int
+
+
+def _engine() -> str:
+    return "postgresql" if connection.vendor == "postgresql" else "sqlite"
+
+
+def _pg_env_and_name() -> tuple[dict[str, str], str]:
+    db = settings.DATABASES["default"]
+    env = {**os.environ}
+    for key, var in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+    ):
+        if db.get(key):
+            env[var] = str(db[key])
+    return env, db["NAME"]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def backup(directory: Path, keep: int | None = None) -> Backup:
+    """Write a consistent backup of the default database into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    if _engine() == "postgresql":
+        path = directory / f"obcms-postgresql-{stamp}.dump"
+        if not shutil.which("pg_dump"):
+            raise BackupError("pg_dump is not installed (Debian: postgresql-client).")
+        env, name = _pg_env_and_name()
+        result = subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--file={path}", name],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            path.unlink(missing_ok=True)
+            raise BackupError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1:]}")
+    else:
+        path = directory / f"obcms-sqlite-{stamp}.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)  # consistent even while others write
+        finally:
+            target.close()
+    checksum = sha256_of(path)
+    Path(f"{path}.sha256").write_text(f"{checksum}  {path.name}\n")
+    if keep:
+        prune(directory, keep)
+    return Backup(path, checksum, path.stat().st_size)
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` backups of this project in `directory`; delete the rest."""
+    ours = sorted(
+        (p for p in directory.glob("obcms-*") if not p.name.endswith(".sha256")),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    removed = []
+    for old in ours[keep:]:
+        old.unlink(missing_ok=True)
+        Path(f"{old}.sha256").unlink(missing_ok=True)
+        removed.append(old)
+    return removed
+
+
+def verify(path: Path) -> None:
+    sidecar = Path(f"{path}.sha256")
+    if not path.exists():
+        raise BackupError(f"{path} does not exist.")
+    if not sidecar.exists():
+        raise BackupError(f"{sidecar.name} is missing; refusing to restore an unverified file.")
+    expected = sidecar.read_text().split()[0]
+    if sha256_of(path) != expected:
+        raise BackupError(f"{path.name} does not match its checksum; the file is damaged.")
+
+
+def database_is_empty() -> bool:
+    return "django_migrations" not in connection.introspection.table_names()
+
+
+def restore(path: Path, *, force: bool = False) -> None:
+    """Restore `path` into the default database, which must be empty unless `force`."""
+    verify(path)
+    if not database_is_empty() and not force:
+        raise BackupError("The database is not empty; use --force to replace its contents.")
+    if _engine() == "postgresql":
+        if not path.name.endswith(".dump"):
+            raise BackupError("This is not a PostgreSQL backup (.dump).")
+        env, name = _pg_env_and_name()
+        connection.close()
+        command = [
+            "pg_restore",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={name}",
+        ]
+        if force:
+            command += ["--clean", "--if-exists"]
+        result = subprocess.run([*command, str(path)], env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BackupError(f"pg_restore failed: {result.stderr.strip().splitlines()[-1:]}")
+    else:
+        if not path.name.endswith(".sqlite3"):
+            raise BackupError("This is not a SQLite backup (.sqlite3).")
+        connection.ensure_connection()
+        source = sqlite3.connect(path)
+        try:
+            source.backup(connection.connection)  # replaces every page of the live database
+        finally:
+            source.close()
