@@ -10,7 +10,7 @@ MANAGE := cd src && ../$(PY) manage.py
 # PostgreSQL used by `make test` when DATABASE_URL does not already point at one.
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help run test test-sqlite test-postgres lint install assets browser bench clean
+.PHONY: help run test test-sqlite test-postgres drill lint install assets browser bench clean
 
 help:
 	@echo "make run    - set up everything, load demo data, serve on http://127.0.0.1:8000"
@@ -66,10 +66,15 @@ test-sqlite: install assets
 test-postgres: install assets
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(TEST_POSTGRES_URL)";; esac; \
 	if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$$url" 2>/dev/null; then \
-	  echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest -q; \
-	else echo "== PostgreSQL not reachable at $$url: PostgreSQL run skipped"; fi
+	  echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest -q && \
+	  echo "== Deployment checklist drill" && TEST_POSTGRES_URL="$$url" $(PY) tools/checklist_drill.py; \
+	else echo "== PostgreSQL not reachable at $$url: PostgreSQL run and checklist drill skipped"; fi
 
 test: lint browser test-sqlite test-postgres
+
+# The deployment checklist's commands, in order, against a scratch PostgreSQL database.
+drill: install assets
+	$(PY) tools/checklist_drill.py --postgres "$(TEST_POSTGRES_URL)"
 
 bench: install
 	$(PY) bench/run.py

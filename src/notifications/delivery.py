@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -39,9 +40,46 @@ def notify(
     preference = Preference.for_user(user)
     if preference.email_enabled and user.email:
         body = email_body or (message + (f"\n\n{item_url(item)}" if item else ""))
-        send_mail(f"[OBCMS Work] {message[:120]}", body, None, [user.email], fail_silently=False)
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        Notification.objects.filter(pk=notification.pk).update(email_body=body)
+        _email(notification, user, body)
     return notification
+
+
+def _email(notification: Notification, user: User, body: str) -> bool:
+    """Send one notification by e-mail; a mail server that is down is retried later."""
+    try:
+        send_mail(
+            f"[OBCMS Work] {notification.message[:120]}",
+            body,
+            None,
+            [user.email],
+            fail_silently=False,
+        )
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("e-mail to %s not sent yet (%s); it will be retried", user.pk, error)
+        return False
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def send_pending_emails(now: dt.datetime | None = None) -> int:
+    """Retry e-mails that could not be sent in the last day (e.g. the mail server was down)."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__gte=now - dt.timedelta(days=1),
+            user__is_active=True,
+            user__notification_preference__email_enabled=True,
+        )
+        .exclude(user__email="")
+        .exclude(email_body="")
+        .select_related("user")
+    )
+    sent = 0
+    for notification in pending:
+        sent += _email(notification, notification.user, notification.email_body)
+    return sent
 
 
 def people_of(item_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -55,6 +55,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_body = models.TextField(blank=True, help_text="Kept until sent, for retries.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

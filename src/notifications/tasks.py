@@ -11,7 +11,7 @@ from . import delivery
 log = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_assignment(
     item_id: int, user_ids: list[int], team_ids: list[int], actor_id: int | None
 ) -> int:
@@ -24,6 +24,12 @@ def send_reminders() -> dict[str, int]:
     result = {"due_soon": delivery.send_due_reminders(), "overdue": delivery.send_overdue_notices()}
     log.info("reminders sent: %s", result)
     return result
+
+
+@shared_task
+def send_pending_emails() -> int:
+    """E-mails that failed (mail server down) are retried hourly for a day."""
+    return delivery.send_pending_emails()
 
 
 @shared_task

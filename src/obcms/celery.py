@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.send_reminders",
         "schedule": crontab(minute=5),
     },
+    "retry-unsent-emails-hourly": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": crontab(minute=35),
+    },
     "daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),

@@ -29,7 +29,10 @@ if not SECRET_KEY:
     # Development only: a per-process key, so nothing secret is ever written to the repo.
     SECRET_KEY = secrets.token_urlsafe(50)
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# Loopback names are always accepted, so health probes from the same host or container (which
+# send Host: 127.0.0.1) are answered; public names come from the environment.
+ALLOWED_HOSTS += [h for h in ("127.0.0.1", "localhost") if h not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -263,7 +266,7 @@ LOGGING = {
 }
 
 # --- Backups and monitoring ---------------------------------------------------------------------
-BACKUP_DIR = env.path("BACKUP_DIR", default=REPO_DIR / "backups")
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(REPO_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=500.0)
 LOGGING["loggers"]["obcms.requests"] = {

@@ -117,9 +117,14 @@ def _number(query: QueryDict, name: str) -> int | None:
 
 def parse(query: QueryDict, *, require_window: bool = True) -> FeedParams:
     zone = _zone(query.get("timeZone"))
-    if require_window or query.get("start") or query.get("end"):
+    if query.get("start") or query.get("end"):
         start = _moment("start", query.get("start"), zone)
         end = _moment("end", query.get("end"), zone)
+    elif require_window:
+        # No window given (e.g. a quick `curl` check): the current month in the office zone.
+        today = dt.datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        start = today.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1)
     else:
         today = dt.datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
         start, end = today - dt.timedelta(days=365), today + dt.timedelta(days=730)

@@ -151,8 +151,10 @@ def announce_assignment(item_id: int, user_ids, team_ids, actor: User | None) ->
     from notifications.tasks import notify_assignment
 
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    # robust: a failure to enqueue (broker down) is logged and never undoes or fails the edit.
     transaction.on_commit(
-        partial(notify_assignment.delay, item_id, sorted(user_ids), sorted(team_ids), actor_id)
+        partial(notify_assignment.delay, item_id, sorted(user_ids), sorted(team_ids), actor_id),
+        robust=True,
     )
 
 

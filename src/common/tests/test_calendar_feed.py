@@ -275,6 +275,17 @@ def test_bad_parameters_are_a_400_naming_the_parameter(signed_in, params, parame
     assert response.json()["error"]
 
 
+def test_without_a_window_the_feed_shows_the_current_month(signed_in, cast):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    item("task", "This month", organization=cast.office, due_date=today.replace(day=1))
+    item("task", "Long ago", organization=cast.office, due_date=today.replace(year=today.year - 2))
+    response = signed_in.get(FEED)
+    assert response.status_code == 200
+    assert [e["title"] for e in response.json()] == ["This month"]
+
+
 def test_anonymous_callers_get_a_401_json_not_a_login_page(client, db):
     response = client.get(FEED, MAY)
     assert response.status_code == 401

@@ -172,3 +172,36 @@ def test_old_read_notifications_are_pruned(cast):
     Notification.objects.create(user=cast.staff, kind="assigned", message="fresh")
     assert delivery.prune() == 1
     assert list(Notification.objects.values_list("message", flat=True)) == ["fresh"]
+
+
+def test_a_mail_server_outage_loses_nothing_and_is_retried(cast, settings):
+    cast.staff.email = "sofia@example.org"
+    cast.staff.save()
+    settings.MAILERS = {"default": {"BACKEND": "testing.mail.UnreachableMailServer"}}
+    item(
+        "task",
+        "Due soon",
+        organization=cast.office,
+        assignees=[cast.staff],
+        due_date=today() + dt.timedelta(days=1),
+    )
+    assert delivery.send_due_reminders() == 1
+    notice = Notification.objects.get()
+    assert notice.emailed_at is None
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert delivery.send_pending_emails() == 1
+    assert [m.to for m in mail.outbox] == [["sofia@example.org"]]
+    assert delivery.send_pending_emails() == 0
+
+
+def test_an_unreachable_mail_server_never_fails_the_edit(
+    cast, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "testing.mail.UnreachableMailServer"}}
+    cast.staff.email = "sofia@example.org"
+    cast.staff.save()
+    task = item("task", "Assigned while mail is down", organization=cast.office)
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = update_work_item(cast.manager, task, assignees=[cast.staff])
+    assert saved.version == 2
+    assert Notification.objects.get().emailed_at is None

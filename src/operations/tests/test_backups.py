@@ -72,3 +72,10 @@ def test_retention_keeps_the_newest_backups(tmp_path):
         "obcms-sqlite-20260103-000000.sqlite3.sha256",
         "unrelated.txt",
     ]
+
+
+def test_the_default_backup_folder_comes_from_the_settings(tmp_path, settings, db):
+    settings.BACKUP_DIR = tmp_path / "nightly"
+    out = StringIO()
+    call_command("backup_database", stdout=out)
+    assert out.getvalue().startswith(str(tmp_path / "nightly"))
