@@ -9,9 +9,9 @@ app_name = "calendar"
 urlpatterns = [
     path("", calendar.calendar_page, name="page"),
     path("work-items/feed/", calendar.feed, name="feed"),
-    path("work-items/<int:pk>/panel/", calendar.panel, name="panel"),
-    path("work-items/<int:pk>/reschedule/", calendar.reschedule, name="reschedule"),
+    path("work-items/<id:pk>/panel/", calendar.panel, name="panel"),
+    path("work-items/<id:pk>/reschedule/", calendar.reschedule, name="reschedule"),
     path("ics/<str:token>.ics", calendar.ics_feed, name="ics"),
     path("subscriptions/", calendar.subscription_list, name="subscriptions"),
-    path("subscriptions/<int:pk>/revoke/", calendar.subscription_revoke, name="revoke"),
+    path("subscriptions/<id:pk>/revoke/", calendar.subscription_revoke, name="revoke"),
 ]

@@ -9,8 +9,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Organization, Team, User
+from obcms.ids import BoundedModelChoiceField, is_id
 
 from .models import Priority, Status, WorkItem, WorkType
 
@@ -22,12 +25,19 @@ class AssigneeField(forms.CharField):
         value = super().clean(value)
         if value in ("", None, "me"):
             return value or None
-        if not str(value).isdigit():
+        if not is_id(value):
             raise forms.ValidationError("Give a person's number or “me”.")
         return int(value)
 
 
+class BoundedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedModelChoiceField
+
+
+@extend_schema_field(OpenApiTypes.STR)
 class AssigneeFilter(django_filters.Filter):
+    """A person's id or `me`."""
+
     field_class = AssigneeField
 
 
@@ -37,10 +47,8 @@ class WorkItemFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     assignee = AssigneeFilter(method="by_assignee", label="Assignee")
-    team = django_filters.ModelChoiceFilter(
-        queryset=Team.objects.none(), method="by_team", label="Team"
-    )
-    organization = django_filters.ModelChoiceFilter(
+    team = BoundedModelChoiceFilter(queryset=Team.objects.none(), method="by_team", label="Team")
+    organization = BoundedModelChoiceFilter(
         queryset=Organization.objects.none(), label="Organisation"
     )
     date_from = django_filters.DateFilter(

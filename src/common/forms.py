@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Team, User
+from obcms.ids import MAX_ID, BoundedModelMultipleChoiceField
 
 from .details import DETAIL_SCHEMAS, EVENT_TYPES, TASK_DOMAINS, WORKFLOW_STAGES
 from .models import Priority, ProgressMode, Status, WorkItem
@@ -61,8 +62,8 @@ class WorkItemForm(forms.Form):
         initial=1,
         help_text="How much this item counts in its parent's progress.",
     )
-    assignees = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
-    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False)
+    assignees = BoundedModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    teams = BoundedModelMultipleChoiceField(queryset=Team.objects.none(), required=False)
     allocated_budget = forms.DecimalField(
         required=False, max_digits=14, decimal_places=2, min_value=0, label="Allocated budget (PHP)"
     )
@@ -192,9 +193,9 @@ class QuickAddForm(forms.Form):
 class MoveForm(forms.Form):
     """Where an item goes: a parent (empty for the top level) and a place among siblings."""
 
-    parent = forms.IntegerField(required=False)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     index = forms.IntegerField(required=False, min_value=0)
-    expected_version = forms.IntegerField(required=False)
+    expected_version = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class DeleteForm(forms.Form):

@@ -36,7 +36,7 @@ class PreferenceForm(forms.ModelForm):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or not 1 <= int(part) <= 60:
+            if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= 60:
                 raise forms.ValidationError(f"“{part}” is not a number of days from 1 to 60.")
             days.add(int(part))
         return sorted(days)

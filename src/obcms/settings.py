@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "obcms.apps.ObcmsConfig",
     "simple_history",
     "accounts",
@@ -184,6 +187,37 @@ FEATURE_FLAGS = {
     "USE_UNIFIED_CALENDAR": env.bool("USE_UNIFIED_CALENDAR", default=True),
     "DUAL_WRITE_ENABLED": env.bool("DUAL_WRITE_ENABLED", default=False),
     "LEGACY_MODELS_READONLY": env.bool("LEGACY_MODELS_READONLY", default=True),
+}
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "common.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_RATE", default="3000/hour")},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OBCMS Work API",
+    "DESCRIPTION": "Work items (projects to subtasks), teams, people, notifications and "
+    "calendar subscriptions. Authenticate with `Authorization: Token <token>` "
+    "(`manage.py create_api_token`) or a signed-in session (with its CSRF token).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.add_error_responses",
+    ],
 }
 
 # --- Work item rules -----------------------------------------------------------------------------

@@ -2,9 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from common.views.home import home
+from obcms.ids import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -24,5 +27,6 @@ urlpatterns = [
     path("oobc-management/calendar/", include("common.calendar_urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("operations.urls")),
+    path("api/", include("common.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import QueryDict
 
 from common.models import Priority, Status, WorkType
+from obcms.ids import is_id
 
 MAX_DAYS = 400
 SUBTYPES = {"project": "sub_project", "activity": "sub_activity", "task": "subtask"}
@@ -110,9 +111,16 @@ def _number(query: QueryDict, name: str) -> int | None:
     raw = query.get(name)
     if not raw:
         return None
-    if not raw.isdigit():
-        raise ParameterError(name, f"“{raw}” is not a number.")
+    if not is_id(raw):
+        raise ParameterError(name, f"“{raw}” is not an id.")
     return int(raw)
+
+
+def _text(query: QueryDict, name: str) -> str:
+    value = (query.get(name) or "").strip()[:200]
+    if "\x00" in value:
+        raise ParameterError(name, "Text may not contain NUL characters.")
+    return value
 
 
 def parse(query: QueryDict, *, require_window: bool = True) -> FeedParams:
@@ -138,7 +146,7 @@ def parse(query: QueryDict, *, require_window: bool = True) -> FeedParams:
     if _flag(query, "include_subtypes", False):
         types = sorted(set(types) | {SUBTYPES[t] for t in types if t in SUBTYPES})
     assignee_raw = query.get("assignee")
-    if assignee_raw and assignee_raw != "me" and not assignee_raw.isdigit():
+    if assignee_raw and assignee_raw != "me" and not is_id(assignee_raw):
         raise ParameterError("assignee", f"“{assignee_raw}” is not a person's number or “me”.")
     return FeedParams(
         start=start,
@@ -152,6 +160,6 @@ def parse(query: QueryDict, *, require_window: bool = True) -> FeedParams:
         else None,
         team=_number(query, "team"),
         organisation=_number(query, "organisation") or _number(query, "organization"),
-        q=(query.get("q") or "").strip()[:200],
+        q=_text(query, "q"),
         include_completed=_flag(query, "include_completed", True),
     )

@@ -5,7 +5,7 @@ functions, so type rules, cycle checks, depth, dates, organisation consistency, 
 locking, permissions, roll-up and history can never be skipped.
 """
 
-from .bulk import BulkResult, bulk_set_status
+from .bulk import BulkResult, bulk_set_status, bulk_update
 from .bulk_load import NewItem, bulk_create_items
 from .errors import VersionConflict, WritesDisabled
 from .items import EDITABLE_FIELDS, create_work_item, ensure_writes_allowed, update_work_item
@@ -24,6 +24,7 @@ __all__ = [
     "allowed_root_types",
     "bulk_create_items",
     "bulk_set_status",
+    "bulk_update",
     "create_work_item",
     "delete_work_item",
     "ensure_writes_allowed",

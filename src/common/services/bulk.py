@@ -24,6 +24,22 @@ class BulkResult:
     error: str = ""
 
 
+def bulk_update(
+    actor: User | None, item_id: int, reason: str = "bulk change", **changes
+) -> BulkResult:
+    """Apply `changes` to one item in its own savepoint; report instead of raising."""
+    try:
+        with transaction.atomic():
+            update_work_item(actor, item_id, reason=reason, **changes)
+    except WorkItem.DoesNotExist:
+        return BulkResult(item_id, False, "No such item.")
+    except (PermissionDenied, VersionConflict) as exc:
+        return BulkResult(item_id, False, str(exc))
+    except ValidationError as exc:
+        return BulkResult(item_id, False, " ".join(exc.messages))
+    return BulkResult(item_id, True)
+
+
 def bulk_set_status(actor: User | None, item_ids: Iterable[int], status: str) -> list[BulkResult]:
     """Set `status` on each item; an item that fails keeps its state and the others proceed.
 
@@ -32,17 +48,7 @@ def bulk_set_status(actor: User | None, item_ids: Iterable[int], status: str) ->
     """
     if status not in Status.values:
         raise ValidationError({"status": f"“{status}” is not a status."})
-    results: list[BulkResult] = []
-    for item_id in dict.fromkeys(item_ids):
-        try:
-            with transaction.atomic():
-                update_work_item(actor, item_id, status=status, reason="bulk status change")
-        except WorkItem.DoesNotExist:
-            results.append(BulkResult(item_id, False, "No such item."))
-        except (PermissionDenied, VersionConflict) as exc:
-            results.append(BulkResult(item_id, False, str(exc)))
-        except ValidationError as exc:
-            results.append(BulkResult(item_id, False, " ".join(exc.messages)))
-        else:
-            results.append(BulkResult(item_id, True))
-    return results
+    return [
+        bulk_update(actor, item_id, reason="bulk status change", status=status)
+        for item_id in dict.fromkeys(item_ids)
+    ]

@@ -92,6 +92,10 @@ def validate_item_fields(item: WorkItem) -> None:
             check_dates(item.start_date, item.due_date, item.start_time, item.end_time)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    for name in ("start_time", "end_time"):  # calendar times keep whole seconds
+        value = getattr(item, name)
+        if value is not None and getattr(value, "microsecond", 0):
+            setattr(item, name, value.replace(microsecond=0))
     if not errors:
         try:
             _clean_recurrence(item)

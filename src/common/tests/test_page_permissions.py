@@ -143,3 +143,20 @@ def test_a_partner_cannot_write_to_the_offices_items_even_by_guessing_ids(client
     assert own_task.parent_id is None
     items["office"].refresh_from_db()
     assert items["office"].status == "not_started"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/oobc-management/work-items/99999999999999999999999/",
+        "/oobc-management/work-items/new/?parent=99999999999999999999999",
+        "/oobc-management/work-items/?team=99999999999999999999999",
+        "/oobc-management/work-items/?organization=99999999999999999999999&assignee=99999999999999999999",
+        "/oobc-management/calendar/work-items/feed/?team=99999999999999999999999",
+        "/api/v1/work-items/99999999999999999999999/",
+        "/api/v1/work-items/?team=99999999999999999999999",
+    ],
+)
+def test_absurd_ids_are_refused_cleanly_never_a_server_error(client, cast, url):
+    client.force_login(cast.manager)
+    assert client.get(url).status_code in (400, 404)

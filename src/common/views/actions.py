@@ -162,6 +162,6 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_progress(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("progress", "")
-    if not raw.isdigit() or not 0 <= int(raw) <= 100:
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 100:
         return htmx_error("Progress must be a whole number from 0 to 100.")
     return _inline_change(request, pk, progress=int(raw))

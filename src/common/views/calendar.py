@@ -21,6 +21,7 @@ from common.calendar.params import ParameterError, office_zone, parse
 from common.models import CalendarSubscription, Status, WorkType
 from common.tree import ancestors
 from obcms.flags import flag
+from obcms.ids import is_id
 
 from .helpers import error_text, visible_item
 
@@ -147,7 +148,10 @@ def _reschedule_changes(request: HttpRequest) -> dict:
 def reschedule(request: HttpRequest, pk: int) -> JsonResponse:
     item = visible_item(request, pk)
     try:
-        version = int(request.POST.get("version", "")) if request.POST.get("version") else None
+        raw_version = request.POST.get("version")
+        if raw_version and not is_id(raw_version):
+            raise ValueError("The version must be a whole number.")
+        version = int(raw_version) if raw_version else None
         changes = _reschedule_changes(request)
         if item.start_date is None and item.due_date is not None and changes["start_time"] is None:
             changes = {"due_date": changes["due_date"]}  # a deadline stays a deadline

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -22,6 +22,7 @@ from common.services.rules import (
     child_type_table,
 )
 from common.tree import subtree_size_and_height
+from obcms.ids import is_id
 
 from .helpers import require, visible_item
 
@@ -40,8 +41,8 @@ def _parent_from(request: HttpRequest) -> WorkItem | None:
     raw = request.GET.get("parent") or request.POST.get("parent")
     if not raw:
         return None
-    if not str(raw).isdigit():
-        raise PermissionDenied("That parent does not exist.")
+    if not is_id(raw):
+        raise Http404("That parent does not exist.")
     return visible_item(request, int(raw))
 
 
