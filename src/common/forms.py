@@ -12,6 +12,7 @@ from obcms.ids import MAX_ID, BoundedModelMultipleChoiceField
 
 from .details import DETAIL_SCHEMAS, EVENT_TYPES, TASK_DOMAINS, WORKFLOW_STAGES
 from .models import Priority, ProgressMode, Status, WorkItem
+from .services.items import EDITABLE_FIELDS
 from .services.rules import type_label
 
 DETAIL_PREFIX = "details__"
@@ -124,28 +125,8 @@ class WorkItemForm(forms.Form):
 
     @classmethod
     def initial_from(cls, item: WorkItem) -> dict[str, Any]:
-        data = {
-            name: getattr(item, name)
-            for name in (
-                "work_type",
-                "title",
-                "description",
-                "status",
-                "priority",
-                "start_date",
-                "due_date",
-                "start_time",
-                "end_time",
-                "progress_mode",
-                "progress",
-                "weight",
-                "allocated_budget",
-                "actual_expenditure",
-                "is_calendar_visible",
-                "calendar_color",
-                "recurrence_rule",
-            )
-        }
+        plain = EDITABLE_FIELDS - {"details", "recurrence_exdates"}
+        data = {name: getattr(item, name) for name in plain}
         data["recurrence_exdates"] = ", ".join(item.recurrence_exdates)
         data["expected_version"] = item.version
         data.update({DETAIL_PREFIX + k: v for k, v in item.details.items()})

@@ -120,6 +120,14 @@ def notify_assignment(
     return len(recipients)
 
 
+def _assigned_people(items: list[WorkItem]) -> tuple[dict[int, set[int]], dict[int, User]]:
+    """Who is assigned to each item, and those people (active only), in three queries."""
+    people = people_of([i.pk for i in items])
+    wanted = {u for ids in people.values() for u in ids}
+    users = {u.pk: u for u in User.objects.filter(pk__in=wanted, is_active=True)}
+    return people, users
+
+
 def _once(user_id: int, item: WorkItem, kind: str, days_before: int) -> bool:
     """Record a reminder; False if it was already sent (the unique key refuses a second row)."""
     try:
@@ -147,13 +155,7 @@ def send_due_reminders(today: dt.date | None = None) -> int:
             OPEN, due_date__gt=today, due_date__lte=today + dt.timedelta(days=horizon)
         )
     )
-    people = people_of([i.pk for i in items])
-    users = {
-        u.pk: u
-        for u in User.objects.filter(
-            pk__in={u for ids in people.values() for u in ids}, is_active=True
-        )
-    }
+    people, users = _assigned_people(items)
     sent = 0
     for item in items:
         days = (item.due_date - today).days
@@ -182,13 +184,7 @@ def send_overdue_notices(today: dt.date | None = None) -> int:
             OPEN, due_date__lt=today, due_date__gte=today - dt.timedelta(days=30)
         )
     )
-    people = people_of([i.pk for i in items])
-    users = {
-        u.pk: u
-        for u in User.objects.filter(
-            pk__in={u for ids in people.values() for u in ids}, is_active=True
-        )
-    }
+    people, users = _assigned_people(items)
     sent = 0
     for item in items:
         for user_id in people.get(item.pk, ()):

@@ -354,16 +354,24 @@ class NewestFirst(ById):
     ordering = "-id"
 
 
+class OwnedByCaller:
+    """Resources that belong to one person: each caller sees only their own."""
+
+    owned_model: type
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return self.owned_model.objects.none()
+        return self.owned_model.objects.filter(user=self.request.user)
+
+
 @extend_schema_view(list=extend_schema(summary="Your notifications, newest first"))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(OwnedByCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
     serializer_class = s.NotificationSerializer
     pagination_class = NewestFirst
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Notification.objects.none()
-        return Notification.objects.filter(user=self.request.user)
+    owned_model = Notification
 
     @extend_schema(
         summary="Mark one notification as read",
@@ -394,15 +402,12 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Your calendar subscriptions"))
-class SubscriptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SubscriptionViewSet(OwnedByCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
     serializer_class = s.SubscriptionSerializer
     pagination_class = ById
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return CalendarSubscription.objects.none()
-        return CalendarSubscription.objects.filter(user=self.request.user)
+    owned_model = CalendarSubscription
 
     @extend_schema(
         summary="Create a subscription address (shown once)",
