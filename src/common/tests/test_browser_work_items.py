@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def expand(page, work_item) -> None:
     """Open a row's children and wait until they are in the table."""
+    page.wait_for_selector("#tree-body[aria-busy=false]")  # remembered rows are re-opened
     button = page.locator(f"#row-{work_item.pk} .expander")
     button.wait_for()
     if button.get_attribute("aria-expanded") != "true":

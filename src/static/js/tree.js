@@ -237,6 +237,11 @@
       }
     });
     bindDragAndDrop(body);
-    restore([...body.querySelectorAll("tr.tree-row")]);
+    // Re-open what was open before; the table says it is busy until then (screen readers and
+    // tests wait for it).
+    body.setAttribute("aria-busy", "true");
+    restore([...body.querySelectorAll("tr.tree-row")]).finally(() => {
+      body.setAttribute("aria-busy", "false");
+    });
   });
 })();
