@@ -198,3 +198,16 @@ def test_session_writes_need_the_csrf_token(cast, tree):
     response = client.patch(f"{API}{tree['task'].pk}/", {"title": "x"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_each_token_is_throttled_with_a_retry_after(cast, monkeypatch):
+    from common.api.auth import TokenRateThrottle
+
+    monkeypatch.setattr(TokenRateThrottle, "rate", "2/minute", raising=False)
+    client = api_for(cast.staff)
+    assert client.get(API).status_code == 200
+    assert client.get(API).status_code == 200
+    limited = client.get(API)
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    assert api_for(cast.staff).get(API).status_code == 200  # another token has its own budget

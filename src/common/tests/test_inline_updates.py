@@ -50,3 +50,23 @@ def test_bad_inline_values_are_refused_with_a_message(client, cast):
     response = client.post(reverse("common:set_status", args=[task.pk]), {"status": "won"})
     assert response.status_code == 400
     assert WorkItem.objects.get(pk=task.pk).version == 1
+
+
+def test_progress_of_a_leaf_can_be_typed_in_the_row_and_rolls_up(client, cast):
+    activity = item("activity", "Workshop", organization=cast.office)
+    task = item("task", "Leaf", parent=activity, assignees=[cast.staff])
+    client.force_login(cast.staff)
+    tree_html = client.get("/oobc-management/work-items/", {"q": "Leaf"}).content.decode()
+    assert f'id="progress-{task.pk}"' in tree_html
+    response = client.post(reverse("common:set_progress", args=[task.pk]), {"progress": "40"})
+    assert response.status_code == 200
+    assert 'value="40"' in response.content.decode()
+    assert WorkItem.objects.get(pk=activity.pk).progress == 40
+
+
+def test_rolled_up_parents_offer_no_progress_box(client, cast):
+    activity = item("activity", "Parent", organization=cast.office)
+    item("task", "Child", parent=activity)
+    client.force_login(cast.manager)
+    html = client.get("/oobc-management/work-items/").content.decode()
+    assert f'id="progress-{activity.pk}"' not in html
