@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
 
 from common.views.home import home
@@ -9,7 +11,19 @@ from obcms.ids import IdConverter
 
 register_converter(IdConverter, "id")
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico; the icon is a hashed static file (resolved per request,
+    so importing the URLs never needs collectstatic's manifest)."""
+    return redirect(static("favicon.svg"), permanent=False)
+
+
+admin.site.site_header = "OBCMS Work administration"
+admin.site.site_title = "OBCMS Work"
+admin.site.index_title = "Administration"
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", home, name="home"),
     path(
         "accounts/login/",

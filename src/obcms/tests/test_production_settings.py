@@ -64,3 +64,9 @@ def test_the_log_file_is_written_under_logs(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "hello log" in (tmp_path / "logs" / "django.log").read_text()
+
+
+def test_the_favicon_address_leads_to_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("favicon.svg")
