@@ -27,7 +27,7 @@ $(STAMPS)/python: $(PY) requirements/base.txt requirements/production.txt requir
 	$(PY) -m pip check
 	@mkdir -p $(STAMPS) && touch $@
 
-install: $(STAMPS)/python
+install: $(STAMPS)/python .env
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -38,6 +38,16 @@ def event(page, title):
     return page.locator(".wi-event", has_text=title).first
 
 
+def drag(page, title: str, day: str) -> None:
+    """Press on an event, move in small steps onto a day cell, release (as a mouse would)."""
+    source = event(page, title).bounding_box()
+    target = page.locator(f"[role=gridcell][data-date='{day}']").bounding_box()
+    page.mouse.move(source["x"] + 10, source["y"] + source["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + target["height"] / 2, steps=12)
+    page.mouse.up()
+
+
 def test_the_calendar_shows_filters_and_reschedules(page, live_server, cast, plan):
     sign_in(page, live_server, "marco")
     page.goto(live_server.url + MAY)
@@ -61,12 +71,7 @@ def test_the_calendar_shows_filters_and_reschedules(page, live_server, cast, pla
     event(page, "Print agenda").wait_for()
 
     # Drag the consultation from the 12th to the 19th.
-    source = event(page, "Town consultation").bounding_box()
-    target = page.locator("[role=gridcell][data-date='2026-05-19']").bounding_box()
-    page.mouse.move(source["x"] + 10, source["y"] + source["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(target["x"] + 20, target["y"] + target["height"] / 2, steps=12)
-    page.mouse.up()
+    drag(page, "Town consultation", "2026-05-19")
     page.wait_for_selector("text=now runs on 2026-05-19")
     saved = WorkItem.objects.get(pk=plan["activity"].pk)
     assert (saved.start_date, saved.due_date) == (d(19), d(19))
@@ -75,12 +80,7 @@ def test_the_calendar_shows_filters_and_reschedules(page, live_server, cast, pla
     # Someone else changes the task meanwhile: the drag is refused and the event snaps back.
     update_work_item(cast.administrator, plan["task"].pk, title="Print agenda")  # new version
     update_work_item(cast.administrator, plan["task"].pk, priority="high")
-    source = event(page, "Print agenda").bounding_box()
-    target = page.locator("[role=gridcell][data-date='2026-05-21']").bounding_box()
-    page.mouse.move(source["x"] + 10, source["y"] + source["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(target["x"] + 20, target["y"] + target["height"] / 2, steps=12)
-    page.mouse.up()
+    drag(page, "Print agenda", "2026-05-21")
     page.wait_for_selector("text=was not moved")
     assert WorkItem.objects.get(pk=plan["task"].pk).due_date == d(14)
     cell = page.locator("[role=gridcell][data-date='2026-05-14']")
@@ -96,11 +96,6 @@ def test_a_viewer_cannot_drag_anything(page, live_server, cast, plan):
     sign_in(page, live_server, "victor")
     page.goto(live_server.url + MAY)
     event(page, "Town consultation").wait_for()
-    source = event(page, "Town consultation").bounding_box()
-    target = page.locator("[role=gridcell][data-date='2026-05-19']").bounding_box()
-    page.mouse.move(source["x"] + 10, source["y"] + source["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(target["x"] + 20, target["y"] + target["height"] / 2, steps=12)
-    page.mouse.up()
+    drag(page, "Town consultation", "2026-05-19")
     page.wait_for_timeout(500)
     assert WorkItem.objects.get(pk=plan["activity"].pk).start_date == d(12)
