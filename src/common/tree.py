@@ -128,3 +128,31 @@ def ancestor_ids_of_many(item_ids: Iterable[int]) -> dict[int, list[int]]:
         for start_id, ancestor_id in cursor.fetchall():
             result[start_id].append(ancestor_id)
     return result
+
+
+def ancestor_trails(item_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """For each item, `(id, title)` from the root down to the item itself, in one query.
+
+    Breadcrumbs for many rows at once: the feed and ICS pass parent ids and keep the titles;
+    the API keeps ids and titles.
+    """
+    ids = sorted(set(item_ids))
+    if not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        WITH RECURSIVE path(start_id, id, parent_id, title, distance) AS (
+            SELECT id, id, parent_id, title, 0 FROM {TABLE} WHERE id IN ({placeholders})
+            UNION ALL
+            SELECT path.start_id, w.id, w.parent_id, w.title, path.distance + 1
+            FROM {TABLE} w JOIN path ON w.id = path.parent_id
+            WHERE path.distance < {GUARD}
+        )
+        SELECT start_id, id, title FROM path ORDER BY start_id, distance DESC
+    """
+    trails: dict[int, list[tuple[int, str]]] = {item_id: [] for item_id in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        for start_id, ancestor_id, title in cursor.fetchall():
+            trails[start_id].append((ancestor_id, title))
+    return trails

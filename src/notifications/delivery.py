@@ -246,6 +246,19 @@ def send_daily_digests(today: dt.date | None = None) -> int:
     return sent
 
 
+def mark_read(notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def prune(now: dt.datetime | None = None) -> int:
     """Read notifications go after 90 days, all after a year; old reminder logs after a year."""
     now = now or timezone.now()

@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from . import delivery
 from .models import Notification, Preference
 
 
@@ -71,10 +71,7 @@ def inbox(request):
 @login_required
 @require_POST
 def mark_read(request, pk: int):
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    notification = delivery.mark_read(get_object_or_404(Notification, pk=pk, user=request.user))
     if notification.work_item_id and request.POST.get("open"):
         return redirect("common:detail", pk=notification.work_item_id)
     return redirect("notifications:inbox")
@@ -83,8 +80,6 @@ def mark_read(request, pk: int):
 @login_required
 @require_POST
 def mark_all_read(request):
-    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    count = delivery.mark_all_read(request.user)
     messages.success(request, f"{count} notification(s) marked as read.")
     return redirect("notifications:inbox")

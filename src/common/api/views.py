@@ -21,11 +21,11 @@ from rest_framework.response import Response
 from accounts.models import Organization, Team, User
 from common import permissions, services
 from common.calendar import subscriptions
-from common.calendar.feed import ancestor_titles
 from common.calendar.params import ParameterError
 from common.filters import WorkItemFilter
 from common.models import CalendarSubscription, WorkItem
-from common.tree import ancestors
+from common.tree import ancestor_trails, ancestors
+from notifications.delivery import mark_all_read, mark_read
 from notifications.models import Notification
 from obcms.ids import ID_PATTERN, is_id
 
@@ -59,26 +59,13 @@ class ById(CursorPagination):
 
 
 def _crumbs(items: list[WorkItem]) -> dict[int, list[dict]]:
-    """Breadcrumbs for a page of items with one recursive query."""
-    parents = {i.parent_id for i in items if i.parent_id}
-    if not parents:
-        return {}
-    titles = ancestor_titles(parents)
-    trails = {}
-    chain_ids = ancestor_chain_ids(parents)
-    for item in items:
-        if item.parent_id:
-            trails[item.pk] = [
-                {"id": pk, "title": title}
-                for pk, title in zip(chain_ids[item.parent_id], titles[item.parent_id], strict=True)
-            ]
-    return trails
-
-
-def ancestor_chain_ids(parent_ids: set[int]) -> dict[int, list[int]]:
-    from common.tree import ancestor_ids_of_many
-
-    return {pk: [*path, pk] for pk, path in ancestor_ids_of_many(parent_ids).items()}
+    """Breadcrumbs (root → parent) for a page of items with one recursive query."""
+    trails = ancestor_trails({i.parent_id for i in items if i.parent_id})
+    return {
+        item.pk: [{"id": pk, "title": title} for pk, title in trails[item.parent_id]]
+        for item in items
+        if item.parent_id
+    }
 
 
 @extend_schema_view(
@@ -380,12 +367,7 @@ class NotificationViewSet(OwnedByCaller, mixins.ListModelMixin, viewsets.Generic
     )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        from django.utils import timezone
-
-        notification = self.get_object()
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+        notification = mark_read(self.get_object())
         return Response(s.NotificationSerializer(notification).data)
 
     @extend_schema(
@@ -395,10 +377,7 @@ class NotificationViewSet(OwnedByCaller, mixins.ListModelMixin, viewsets.Generic
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
-        from django.utils import timezone
-
-        count = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
-        return Response({"marked": count})
+        return Response({"marked": mark_all_read(request.user)})
 
 
 @extend_schema_view(list=extend_schema(summary="Your calendar subscriptions"))

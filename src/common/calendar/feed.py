@@ -22,6 +22,7 @@ from django.urls import reverse
 from accounts.models import Organization
 from common import permissions
 from common.models import Status, WorkItem
+from common.tree import ancestor_trails
 from obcms.flags import all_flags, flag
 
 from .palette import colour_for
@@ -137,25 +138,7 @@ def validator(user, params: FeedParams, scope: str = "feed") -> Validator:
 
 def ancestor_titles(parent_ids: set[int]) -> dict[int, list[str]]:
     """For each parent id, the titles from the root down to that parent (one query)."""
-    ids = sorted(parent_ids)
-    if not ids:
-        return {}
-    placeholders = ", ".join(["%s"] * len(ids))
-    sql = f"""
-        WITH RECURSIVE path(start_id, id, parent_id, title, distance) AS (
-            SELECT id, id, parent_id, title, 0 FROM {TABLE} WHERE id IN ({placeholders})
-            UNION ALL
-            SELECT path.start_id, w.id, w.parent_id, w.title, path.distance + 1
-            FROM {TABLE} w JOIN path ON w.id = path.parent_id WHERE path.distance < 64
-        )
-        SELECT start_id, title FROM path ORDER BY start_id, distance DESC
-    """
-    titles: dict[int, list[str]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        for start_id, title in cursor.fetchall():
-            titles[start_id].append(title)
-    return titles
+    return {pk: [title for _, title in trail] for pk, trail in ancestor_trails(parent_ids).items()}
 
 
 def _people(item_ids: list[int], user_id: int) -> tuple[dict, dict, set]:

@@ -16,7 +16,7 @@ from common.models import Status, WorkItem
 from common.queries.tree_rows import single_row
 from common.services.rules import allowed_root_types, type_label
 
-from .helpers import error_text, htmx_error, require, visible_item
+from .helpers import depth_param, error_text, htmx_error, require, visible_item
 
 CANDIDATE_LIMIT = 20
 
@@ -121,10 +121,7 @@ def _inline_change(request: HttpRequest, pk: int, **changes) -> HttpResponse:
         saved = services.update_work_item(request.user, item, reason="inline", **changes)
     except (ValidationError, PermissionDenied) as exc:
         return htmx_error(error_text(exc), 403 if isinstance(exc, PermissionDenied) else 400)
-    try:
-        depth = max(0, min(int(request.POST.get("depth", "0")), 16))
-    except ValueError:
-        depth = 0
+    depth = depth_param(request.POST.get("depth"), 0)
     response = render(
         request,
         "common/_rows.html",

@@ -32,3 +32,11 @@ def htmx_error(message: str, status: int = 400) -> HttpResponse:
     response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     response["HX-Reswap"] = "none"
     return response
+
+
+def depth_param(raw: str | None, default: int) -> int:
+    """Indentation level sent back by the tree (0–16); anything else falls back to `default`."""
+    try:
+        return max(0, min(int(raw if raw is not None else default), 16))
+    except ValueError:
+        return default

@@ -22,7 +22,7 @@ from common.queries.tree_rows import (
 )
 from common.services.rules import allowed_child_types, child_type_table
 
-from .helpers import error_text, htmx_error, visible_item
+from .helpers import depth_param, error_text, htmx_error, visible_item
 
 
 def filtered(request: HttpRequest) -> WorkItemFilter:
@@ -67,10 +67,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 def _depth(request: HttpRequest) -> int:
-    try:
-        return max(0, min(int(request.GET.get("depth", "1")), 16))
-    except ValueError:
-        return 1
+    return depth_param(request.GET.get("depth"), 1)
 
 
 @login_required
