@@ -120,6 +120,16 @@ def child(suite: str, engine: str, size: int) -> None:
         for r in results:
             print(f"| {r.scenario} | {r.runs} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.queries} |")
         print()
+    elif suite == "migration":
+        from bench.migration_bench import peak_memory_mb, run
+
+        results = run(size)
+        print(f"### {engine} — {size:,} legacy rows\n")
+        print("| step | seconds | rows/s |")
+        print("|---|---:|---:|")
+        for label, seconds, rows in results:
+            print(f"| {label} | {seconds:.1f} | {rows / seconds:,.0f} |")
+        print(f"\nPeak memory of the process: {peak_memory_mb():,.0f} MB\n")
     else:
         raise SystemExit(f"unknown suite {suite}")
 

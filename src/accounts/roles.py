@@ -41,6 +41,7 @@ _ADMINISTRATOR = [
     "accounts.change_organization",
     "operations.view_requesttiming",
     "operations.view_feedback",
+    "legacy.view_outboxentry",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

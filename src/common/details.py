@@ -124,6 +124,16 @@ EVENT_TYPES = (
     "cultural",
     "religious",
     "disaster",
+    # The rest of the old coordination calendar's types, so migrated activities keep theirs.
+    "courtesy_call",
+    "forum",
+    "seminar",
+    "assessment",
+    "validation",
+    "orientation",
+    "briefing",
+    "planning",
+    "review",
     "other",
 )
 TASK_DOMAINS = (
@@ -138,6 +148,12 @@ TASK_DOMAINS = (
     "research",
     "administrative",
     "budget",
+    # Domains of the old staff task tracker.
+    "mana",
+    "municipal",
+    "data",
+    "ai",
+    "project_central",
 )
 
 _PROJECT: dict[str, DetailField] = {
@@ -151,11 +167,12 @@ _PROJECT: dict[str, DetailField] = {
 _ACTIVITY: dict[str, DetailField] = {
     "event_type": DetailField("Event type", _choice(*EVENT_TYPES)),
     "venue": DetailField("Venue", _text(255)),
-    "address": DetailField("Address", _text(1000)),
+    "address": DetailField("Address", _text(5000)),
     "is_virtual": DetailField("Virtual", _boolean),
     "virtual_platform": DetailField("Virtual platform", _text(100)),
     "virtual_link": DetailField("Meeting link", _url),
     "virtual_meeting_id": DetailField("Meeting ID", _text(100)),
+    "virtual_passcode": DetailField("Meeting passcode", _text(50)),
     "expected_participants": DetailField("Expected participants", _integer(0, 1_000_000)),
     "actual_participants": DetailField("Actual participants", _integer(0, 1_000_000)),
     "objectives": DetailField("Objectives", _text(5000)),

@@ -160,6 +160,22 @@ class WorkItem(TreeNode):
         "self", through="WorkItemRelation", symmetrical=False, related_name="related_from"
     )
 
+    legacy_source = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The old system's table this item was migrated from (empty: made here).",
+    )
+    legacy_id = models.CharField(
+        max_length=36, blank=True, editable=False, help_text="The row's key in that table."
+    )
+    legacy_data = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Fields of the old record that have no place of their own here (read-only).",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
@@ -168,7 +184,7 @@ class WorkItem(TreeNode):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["priority_rank", "updated_at"],
+        excluded_fields=["priority_rank", "updated_at", "legacy_data"],
         cascade_delete_history=False,
     )
 
@@ -201,6 +217,11 @@ class WorkItem(TreeNode):
                 name="workitem_start_before_due",
             ),
             models.CheckConstraint(condition=Q(weight__gte=1), name="workitem_weight_min"),
+            models.UniqueConstraint(
+                fields=["legacy_source", "legacy_id"],
+                condition=~Q(legacy_source=""),
+                name="workitem_legacy_origin_unique",
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="workitem_not_own_parent"
             ),
@@ -225,6 +246,10 @@ class WorkItem(TreeNode):
     @property
     def status_choices(self) -> list[tuple[str, str]]:
         return Status.choices
+
+    @property
+    def is_migrated(self) -> bool:
+        return bool(self.legacy_source)
 
     @property
     def is_done(self) -> bool:

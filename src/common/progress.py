@@ -23,6 +23,7 @@ from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
 
 from .models import ProgressMode, Status, WorkItem
+from .signals import announce
 from .tree import path_to_root
 
 
@@ -98,6 +99,7 @@ def propagate_from(item_id: int | None) -> dict[int, int]:
             break
         WorkItem.objects.filter(pk=row.id).update(progress=value, updated_at=now)
         changed[row.id] = value
+    announce("~", list(changed))
     return changed
 
 
@@ -154,4 +156,5 @@ def recompute_trees(root_ids: Iterable[int]) -> dict[int, int]:
             by_value.setdefault(value, []).append(pk)
         for value, pks in by_value.items():
             WorkItem.objects.filter(pk__in=pks).update(progress=value, updated_at=now)
+        announce("~", list(corrected))
     return corrected

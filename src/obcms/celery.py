@@ -41,6 +41,10 @@ app.conf.beat_schedule = {
         "task": "operations.tasks.prune_request_timings",
         "schedule": crontab(hour=2, minute=45),
     },
+    "legacy-dual-write-retry-hourly": {
+        "task": "legacy.tasks.retry_dual_writes",
+        "schedule": crontab(minute=50),
+    },
     "backup-daily": {
         "task": "operations.tasks.backup_database",
         "schedule": crontab(hour=1, minute=30),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "common",
     "notifications",
     "operations",
+    "legacy",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# The old OBCMS database the cut-over reads (`legacy` app). Default: our own database, where the
+# legacy tables may live beside ours; a separate copy is named by LEGACY_DATABASE_URL.
+_legacy_url = env.str("LEGACY_DATABASE_URL", default="")
+DATABASES["legacy"] = (
+    env.db_url_config(_legacy_url)
+    if _legacy_url
+    else {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+)
+if DATABASES["legacy"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["legacy"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+DATABASE_ROUTERS = ["legacy.router.LegacyRouter"]
+# Open connections to the legacy database read-only while LEGACY_MODELS_READONLY is on.
+LEGACY_READONLY_CONNECTION = env.bool("LEGACY_READONLY_CONNECTION", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------------------------

@@ -19,3 +19,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The old OBCMS database is a separate database in the suite (a copy of production is the usual
+# case); tests build its tables from the legacy schema. Connections stay writable so fixtures can
+# fill it; the connection-level read-only guard has its own test in a separate process.
+if not os.environ.get("LEGACY_DATABASE_URL"):
+    DATABASES["legacy"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "NAME": (
+            ":memory:"
+            if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
+            else DATABASES["default"]["NAME"] + "_legacy"  # noqa: F405
+        ),
+        "TEST": {},
+    }
+LEGACY_READONLY_CONNECTION = False

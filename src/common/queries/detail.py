@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,8 @@ class Detail:
     history: list[HistoryEntry]
     progress: ProgressExplanation
     details: list[tuple[str, Any]]
+    #: The old system's fields with no place of their own here, for migrated items.
+    legacy_fields: list[tuple[str, str]]
     child_types: list[tuple[str, str]]
     can_edit: bool
     can_delete: bool
@@ -96,6 +99,10 @@ def load_detail(user, item: WorkItem) -> Detail:
         progress=_explain(item, children),
         details=[
             (schema[k].label, _readable(k, v)) for k, v in item.details.items() if k in schema
+        ],
+        legacy_fields=[
+            (key.replace("_", " ").capitalize(), _as_text(value))
+            for key, value in sorted(item.legacy_data.items())
         ],
         child_types=[(t, type_label(t)) for t in allowed_child_types(item.work_type)],
         can_edit=can_edit,
@@ -146,3 +153,9 @@ def _history(item: WorkItem) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    return str(value)

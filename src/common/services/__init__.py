@@ -8,8 +8,9 @@ locking, permissions, roll-up and history can never be skipped.
 from .bulk import BulkResult, bulk_set_status, bulk_update
 from .bulk_load import NewItem, bulk_create_items
 from .errors import VersionConflict, WritesDisabled
+from .imports import refresh_legacy_data
 from .items import EDITABLE_FIELDS, create_work_item, ensure_writes_allowed, update_work_item
-from .relations import link_items, unlink_items
+from .relations import bulk_link, link_items, unlink_items
 from .rules import allowed_child_types, allowed_root_types
 from .structure import UNSET, delete_work_item, move_work_item
 
@@ -23,6 +24,7 @@ __all__ = [
     "allowed_child_types",
     "allowed_root_types",
     "bulk_create_items",
+    "bulk_link",
     "bulk_set_status",
     "bulk_update",
     "create_work_item",
@@ -30,6 +32,7 @@ __all__ = [
     "ensure_writes_allowed",
     "link_items",
     "move_work_item",
+    "refresh_legacy_data",
     "unlink_items",
     "update_work_item",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,12 @@ class NewItem:
     fields: dict[str, Any] = field(default_factory=dict)
     assignee_ids: list[int] = field(default_factory=list)
     team_ids: list[int] = field(default_factory=list)
+    #: For a migration: the old system's table and key, and its fields with no home here.
+    legacy_source: str = ""
+    legacy_id: str = ""
+    legacy_data: dict[str, Any] = field(default_factory=dict)
+    created_by_id: int | None = None
+    completed_at: datetime | None = None
 
 
 def _fail(spec: NewItem, exc: ValidationError) -> ValidationError:
@@ -96,11 +103,17 @@ def bulk_create_items(
             check_depth(depth - 1, 1)
             item = WorkItem(work_type=spec.work_type, title=spec.title, **spec.fields)
             item.organization_id = spec.organization_id
+            item.created_by_id = spec.created_by_id
+            item.legacy_source, item.legacy_id = spec.legacy_source, spec.legacy_id
+            item.legacy_data = spec.legacy_data
+            item.completed_at = spec.completed_at
             validate_item_fields(item)
         except ValidationError as exc:
             raise _fail(spec, exc) from None
         if item.status == Status.COMPLETED:
             item.completed_at = item.completed_at or timezone.now()
+        else:
+            item.completed_at = None
         built[spec.key] = item
 
     _check_assignees(specs, by_key, parents)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from common.models import WorkItem
+from common.signals import announce
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
 
@@ -36,3 +37,9 @@ def record(items: Sequence[WorkItem], kind: str, actor, reason: str = "") -> Non
         for item in items
     ]
     history_model.objects.bulk_create(rows)
+    deleted = (
+        [(i.legacy_source, i.legacy_id) for i in items if i.legacy_source]
+        if kind == DELETED
+        else None
+    )
+    announce(kind, [item.pk for item in items], deleted)

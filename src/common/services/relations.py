@@ -45,3 +45,35 @@ def unlink_items(actor: User | None, source: WorkItem, target: WorkItem, kind: s
         raise PermissionDenied("You may not change this item's links.")
     deleted, _ = WorkItemRelation.objects.filter(source=source, target=target, kind=kind).delete()
     return deleted
+
+
+def bulk_link(pairs: list[tuple[int, int]], kind: str) -> int:
+    """Create many links at once (imports); pairs already linked are left alone.
+
+    The same rules as `link_items`: no self-links and both ends in one organisation; a pair that
+    breaks them raises ValidationError naming it. Returns how many links were added.
+    """
+    if kind not in WorkItemRelation.Kind.values:
+        raise ValidationError({"kind": f"“{kind}” is not a kind of link."})
+    pairs = list(dict.fromkeys(pairs))
+    ids = {pk for pair in pairs for pk in pair}
+    organisation = dict(WorkItem.objects.filter(pk__in=ids).values_list("pk", "organization_id"))
+    for source, target in pairs:
+        if source == target:
+            raise ValidationError({"target": f"Item {source} cannot be linked to itself."})
+        if organisation.get(source) is None or organisation.get(source) != organisation.get(target):
+            raise ValidationError(
+                {"target": f"Items {source} and {target} are not in one organisation."}
+            )
+    existing = set(
+        WorkItemRelation.objects.filter(source_id__in=ids, kind=kind).values_list(
+            "source_id", "target_id"
+        )
+    )
+    new = [
+        WorkItemRelation(source_id=s, target_id=t, kind=kind)
+        for s, t in pairs
+        if (s, t) not in existing
+    ]
+    WorkItemRelation.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
+    return len(new)

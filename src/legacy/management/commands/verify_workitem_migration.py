@@ -1,0 +1,90 @@
+"""Compare every legacy row with its work item; exit 1 on any discrepancy."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from legacy.sources import LABEL, ORDER
+from legacy.verify import verify
+from obcms.flags import all_flags
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare every row of the old trackers with its work item field by field; report "
+        "missing, orphaned and drifted items and the feature flags. Exit status 1 on any "
+        "discrepancy."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            result = verify()
+        except DatabaseError as exc:
+            first = (str(exc).strip().splitlines() or [repr(exc)])[0]
+            raise CommandError(f"Cannot read the legacy database: {first}") from None
+        flags = all_flags()
+        if options["json"]:
+            self.stdout.write(json.dumps({**result.as_json(), "flags": flags}, indent=2))
+        else:
+            self._print(result, flags)
+        if not result.clean:
+            raise SystemExit(1)
+
+    def _print(self, result, flags) -> None:
+        out = self.stdout
+        out.write("Feature flags:")
+        for name, value in flags.items():
+            out.write(f"  {name}: {value}")
+        out.write("Legacy rows → work items:")
+        for source in ORDER:
+            out.write(
+                f"  {LABEL[source]:<18} {result.rows[source]:>7} rows, "
+                f"{result.items[source]:>7} items"
+            )
+        if result.archive:
+            out.write(
+                f"Rows archived to {result.archive['path']} and removed on "
+                f"{result.archive['deleted_at'][:16]}; their items are kept."
+            )
+        for entry in result.missing[:50]:
+            out.write(f"MISSING   {LABEL[entry['table']]} {entry['id']}: no work item")
+        for entry in result.orphaned[:50]:
+            out.write(
+                f"ORPHANED  item {entry['item']}: its row {entry['id']} is gone from "
+                f"{entry['table']}"
+            )
+        for entry in result.drifted[:50]:
+            for name, values in entry["fields"].items():
+                out.write(
+                    f"DRIFT     {LABEL[entry['table']]} {entry['id']} (item {entry['item']}) "
+                    f"{name}: legacy {values['legacy']!r} ≠ work item {values['work_item']!r}"
+                )
+        for entry in result.missing_links[:50]:
+            out.write(f"LINK      task {entry['task']} depends on {entry['depends_on']}: missing")
+        shown = sum(
+            len(x[:50])
+            for x in (result.missing, result.orphaned, result.drifted, result.missing_links)
+        )
+        total = sum(
+            len(x) for x in (result.missing, result.orphaned, result.drifted, result.missing_links)
+        )
+        if total > shown:
+            out.write(f"… {total - shown} more (--json lists all)")
+        pending, failed = result.outbox.get("pending", 0), result.outbox.get("failed", 0)
+        out.write(f"Dual-write outbox: {pending} pending, {failed} failed")
+        if result.clean:
+            out.write(self.style.SUCCESS("Verified: every legacy row matches its work item."))
+        else:
+            out.write(
+                self.style.ERROR(
+                    f"Discrepancies: {len(result.missing)} missing, {len(result.orphaned)} "
+                    f"orphaned, {len(result.drifted)} drifted, {len(result.missing_links)} "
+                    "dependencies missing."
+                )
+            )

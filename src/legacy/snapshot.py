@@ -1,0 +1,117 @@
+"""One read of the old database: every row of the three trackers with its links.
+
+Each table is read once (rows as dictionaries, in batches), many-to-many tables once each, and
+the rows are joined in memory; so reading costs a fixed number of queries whatever the volume.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import models as legacy
+from .mapping.values import key_of
+from .sources import EVENTS, PROJECTS, TASKS
+
+
+@dataclass
+class Snapshot:
+    projects: dict[str, dict] = field(default_factory=dict)
+    events: dict[str, dict] = field(default_factory=dict)
+    tasks: dict[str, dict] = field(default_factory=dict)
+    patterns: dict[int, dict] = field(default_factory=dict)
+    users: list[dict] = field(default_factory=list)
+    teams: list[dict] = field(default_factory=list)
+    memberships: list[dict] = field(default_factory=list)
+    #: (source, key of a series' first row) → dates of its stored instances
+    instance_dates: dict[tuple[str, str], set] = field(default_factory=dict)
+
+    def rows(self, source: str) -> dict[str, dict]:
+        return {TASKS: self.tasks, EVENTS: self.events}.get(source, self.projects)
+
+    @property
+    def total(self) -> int:
+        return len(self.projects) + len(self.events) + len(self.tasks)
+
+
+def _rows(model, batch_size: int, keys=None) -> list[dict]:
+    rows = model.objects.order_by("pk")
+    if keys is not None:
+        rows = rows.filter(pk__in=keys)
+    return list(rows.values().iterator(chunk_size=batch_size))
+
+
+def _grouped(model, owner: str, other: str, batch_size: int, keys=None) -> dict:
+    grouped: dict = defaultdict(list)
+    rows = model.objects.order_by("pk")
+    if keys is not None:
+        rows = rows.filter(**{f"{owner}__in": keys})
+    for owner_key, other_key in rows.values_list(owner, other).iterator(chunk_size=batch_size):
+        grouped[key_of(owner_key)].append(other_key)
+    return grouped
+
+
+def read_snapshot(batch_size: int = 2000, only: dict[str, list] | None = None) -> Snapshot:
+    """Read every row (or, with `only`, the rows with the given keys per table)."""
+    snap = Snapshot()
+
+    def pick(source: str) -> list | None:
+        return None if only is None else only.get(source, [])
+
+    needs_query = legacy.LegacyNeed.objects.values("id", "title", "description")
+    if only is not None:
+        needs_query = needs_query.filter(
+            pk__in=legacy.ProjectWorkflow.objects.filter(pk__in=pick(PROJECTS)).values(
+                "primary_need_id"
+            )
+        )
+    needs = {n["id"]: n for n in needs_query}
+    for row in _rows(legacy.ProjectWorkflow, batch_size, pick(PROJECTS)):
+        row["need"] = needs.get(row["primary_need_id"])
+        snap.projects[key_of(row["id"])] = row
+
+    co_organizers = _grouped(
+        legacy.EventCoOrganizer, "event_id", "user_id", batch_size, pick(EVENTS)
+    )
+    facilitators = _grouped(
+        legacy.EventFacilitator, "event_id", "user_id", batch_size, pick(EVENTS)
+    )
+    organizations = _grouped(
+        legacy.EventOrganization, "event_id", "organization_id", batch_size, pick(EVENTS)
+    )
+    for row in _rows(legacy.Event, batch_size, pick(EVENTS)):
+        key = key_of(row["id"])
+        row["co_organizers"] = sorted(co_organizers.get(key, []))
+        row["facilitators"] = sorted(facilitators.get(key, []))
+        row["organizations"] = sorted(key_of(o) for o in organizations.get(key, []))
+        snap.events[key] = row
+
+    assignees = _grouped(
+        legacy.StaffTaskAssignee, "stafftask_id", "user_id", batch_size, pick(TASKS)
+    )
+    teams = _grouped(legacy.StaffTaskTeam, "stafftask_id", "staffteam_id", batch_size, pick(TASKS))
+    depends = _grouped(
+        legacy.StaffTaskDependency, "from_stafftask_id", "to_stafftask_id", batch_size, pick(TASKS)
+    )
+    for row in _rows(legacy.StaffTask, batch_size, pick(TASKS)):
+        key = key_of(row["id"])
+        row["assignees"] = sorted(assignees.get(key, []))
+        row["teams"] = sorted(teams.get(key, []))
+        row["depends_on"] = sorted({key_of(t) for t in depends.get(key, [])})
+        snap.tasks[key] = row
+
+    for source, model in ((EVENTS, legacy.Event), (TASKS, legacy.StaffTask)):
+        instances = model.objects.filter(recurrence_parent_id__isnull=False)
+        if only is not None:
+            instances = instances.filter(recurrence_parent_id__in=pick(source))
+        date_columns = ("start_date", "due_date") if source == TASKS else ("start_date",)
+        for head, *days in instances.values_list("recurrence_parent_id", *date_columns):
+            day = next((d for d in days if d is not None), None)
+            if day is not None:
+                snap.instance_dates.setdefault((source, key_of(head)), set()).add(day)
+
+    snap.patterns = {p["id"]: p for p in legacy.LegacyRecurrencePattern.objects.values()}
+    snap.users = list(legacy.LegacyUser.objects.order_by("pk").values())
+    snap.teams = list(legacy.LegacyTeam.objects.order_by("pk").values())
+    snap.memberships = list(legacy.LegacyTeamMembership.objects.values())
+    return snap
