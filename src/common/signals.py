@@ -9,12 +9,14 @@ from django.dispatch import Signal
 
 #: Sent inside the writing transaction after items were created ("+"), changed ("~") or
 #: deleted ("-"). Arguments: `kind`, `item_ids` (list of ids) and, for deletions, `deleted`:
-#: a list of `(legacy_source, legacy_id)` pairs of the removed items that came from the old
-#: system (the rows themselves are gone by the time listeners run their on-commit work).
+#: `(id, legacy_source, legacy_id)` of the removed items that came from the old system (the
+#: rows themselves are gone by the time listeners run their on-commit work).
 work_items_changed = Signal()
 
 
-def announce(kind: str, item_ids: list[int], deleted: list[tuple[str, str]] | None = None) -> None:
+def announce(
+    kind: str, item_ids: list[int], deleted: list[tuple[int, str, str]] | None = None
+) -> None:
     if item_ids:
         work_items_changed.send(
             sender="common.services", kind=kind, item_ids=item_ids, deleted=deleted or []

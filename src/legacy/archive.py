@@ -125,14 +125,6 @@ def verify_archive(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def delete_rows(*, force: bool) -> dict[str, int]:
     """Remove every legacy row (children first) in one transaction; returns rows deleted."""
     deleted = {}

@@ -14,21 +14,23 @@ from collections import OrderedDict
 from functools import partial
 
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Organization
 from common.models import WorkItem
 from obcms.flags import flag
 
 from . import models as legacy
 from .guard import ALIAS, legacy_writes
 from .mapping.people import build_people
-from .mapping.records import Context, map_row
+from .mapping.records import Context, map_row, parent_origins
 from .mapping.reverse import build_patch
 from .mapping.values import key_of
 from .models import ImportRecord, OutboxEntry
 from .snapshot import read_snapshot
 from .sources import EVENTS, PROJECTS, TASKS
-from .state import differences, migrated_items
+from .state import differences, migrated_items, migrated_origins
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 24
@@ -51,8 +53,8 @@ def record_changes(sender, kind: str, item_ids: list[int], deleted, **kwargs) ->
         return
     if kind == "-":
         entries = [
-            OutboxEntry(work_item_id=0, legacy_source=s, legacy_id=k, action="delete")
-            for s, k in deleted
+            OutboxEntry(work_item_id=pk, legacy_source=s, legacy_id=k, action="delete")
+            for pk, s, k in deleted
         ]
     else:
         migrated = WorkItem.objects.filter(pk__in=item_ids).exclude(legacy_source="")
@@ -90,7 +92,7 @@ def apply_pending(*, retry_failed: bool = False, limit: int = 500) -> dict[str, 
     for entry in entries:
         latest.setdefault((entry.legacy_source, entry.legacy_id), []).append(entry)
     syncs = [group[-1] for group in latest.values() if group[-1].action == "sync"]
-    context = _Context(syncs)
+    context = _Context(syncs) if syncs else None
     for origin, group in latest.items():
         last = group[-1]
         try:
@@ -98,10 +100,8 @@ def apply_pending(*, retry_failed: bool = False, limit: int = 500) -> dict[str, 
         except (DatabaseError, LookupError, ValueError) as exc:
             log.warning("dual-write of %s %s failed: %s", *origin, exc)
             OutboxEntry.objects.filter(pk__in=[e.pk for e in group]).update(
-                state=OutboxEntry.State.FAILED, note=str(exc)[:2000]
+                state=OutboxEntry.State.FAILED, note=str(exc)[:2000], attempts=F("attempts") + 1
             )
-            for entry in group:
-                OutboxEntry.objects.filter(pk=entry.pk).update(attempts=entry.attempts + 1)
             counts["failed"] += 1
             continue
         OutboxEntry.objects.filter(pk__in=[e.pk for e in group]).update(
@@ -118,23 +118,29 @@ class _Context:
         keys: dict[str, list] = {TASKS: [], EVENTS: [], PROJECTS: []}
         for entry in syncs:
             keys[entry.legacy_source].append(entry.legacy_id)
-        self.snapshot = read_snapshot(only=keys) if syncs else None
-        self.states = migrated_items() if syncs else {}
-        if syncs:
-            from accounts.models import Organization
-
-            some = WorkItem.objects.filter(pk=syncs[0].work_item_id).first()
-            organization = some.organization if some else Organization.objects.first()
-            self.people = build_people(
-                organization,
-                self.snapshot.users,
-                self.snapshot.teams,
-                self.snapshot.memberships,
-                create=False,
-            )
-            self.legacy_user_of = {ours: old for old, ours in self.people.known.items()}
-            self.legacy_team_of = {ours: old for old, ours in self.people.teams.items()}
-            self.ctx = Context(self.snapshot, self.people, migrated=set(self.states))
+        self.snapshot = read_snapshot(only=keys)
+        # Only the synced items and the rows their rows point at, not every migrated item.
+        self.states = migrated_items((e.legacy_source, e.legacy_id) for e in syncs)
+        parents = migrated_origins(
+            origin
+            for source in keys
+            for row in self.snapshot.rows(source).values()
+            for origin in parent_origins(source, row)
+        )
+        organization = (
+            Organization.objects.filter(work_items__pk=syncs[0].work_item_id).first()
+            or Organization.objects.first()
+        )
+        self.people = build_people(
+            organization,
+            self.snapshot.users,
+            self.snapshot.teams,
+            self.snapshot.memberships,
+            create=False,
+        )
+        self.legacy_user_of = {ours: old for old, ours in self.people.known.items()}
+        self.legacy_team_of = {ours: old for old, ours in self.people.teams.items()}
+        self.ctx = Context(self.snapshot, self.people, migrated=set(self.states) | parents)
 
     def sync(self, entry: OutboxEntry) -> str:
         origin = (entry.legacy_source, entry.legacy_id)
@@ -155,11 +161,10 @@ class _Context:
         if patch:
             _write(entry.legacy_source, row, patch, now)
         # Map the written row forward again: what still differs cannot be said there.
-        after = read_snapshot(only={entry.legacy_source: [entry.legacy_id]})
-        self.ctx.snapshot.rows(entry.legacy_source)[entry.legacy_id] = after.rows(
-            entry.legacy_source
-        )[entry.legacy_id]
-        remaining = differences(map_row(*origin, after.rows(origin[0])[origin[1]], self.ctx), state)
+        after = read_snapshot(only={entry.legacy_source: [entry.legacy_id]}, lookups=False)
+        written_row = after.rows(entry.legacy_source)[entry.legacy_id]
+        self.snapshot.rows(entry.legacy_source)[entry.legacy_id] = written_row
+        remaining = differences(map_row(*origin, written_row, self.ctx), state)
         self._in_step(state)
         written = ", ".join(sorted(patch.columns) + sorted(patch.links) + sorted(patch.need))
         note = f"wrote {written}" if written else "nothing to write"

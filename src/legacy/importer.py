@@ -106,7 +106,7 @@ def _migrate(organization, sources, snapshot, batch_size, report, progress_strea
     _create(organization, new, states, batch_size, report, progress_stream)
     _update(existing, states, report, progress_stream)
     if TASKS in selected:
-        _link_dependencies(mapped, report)
+        _link_dependencies(mapped, states, report)
 
 
 def _create(organization, new: list[Mapped], states, batch_size, report, progress_stream) -> None:
@@ -195,7 +195,7 @@ def _apply(m: Mapped, state: ItemState, diff: dict, states) -> int:
                 services.move_work_item(None, item, parent=parent, reason=REASON)
         else:
             services.move_work_item(None, item, parent=parent, reason=REASON)
-    changes = {k: m.compared()[k] for k in diff if k not in ("parent", "assignees", "teams")}
+    changes = {k: new for k, (new, _) in diff.items() if k not in ("parent", "assignees", "teams")}
     kwargs = {}
     if "assignees" in diff:
         kwargs["assignees"] = m.assignees
@@ -205,14 +205,14 @@ def _apply(m: Mapped, state: ItemState, diff: dict, states) -> int:
     return updated.version
 
 
-def _link_dependencies(mapped: dict[Origin, Mapped], report: Report) -> None:
-    items = migrated_items([TASKS])
+def _link_dependencies(mapped: dict[Origin, Mapped], states, report: Report) -> None:
+    """Dependencies between tasks, as links; `states` holds every migrated item by now."""
     pairs = []
     for m in mapped.values():
         for predecessor in m.depends_on:
-            target = items.get((TASKS, predecessor))
+            target = states.get((TASKS, predecessor))
             if target is None:
                 report.notes.append((m.origin, f"depends on task {predecessor}, which is missing"))
                 continue
-            pairs.append((items[m.origin].pk, target.pk))
+            pairs.append((states[m.origin].pk, target.pk))
     report.links_added = services.bulk_link(pairs, WorkItemRelation.Kind.DEPENDS_ON)

@@ -17,10 +17,12 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from obcms.flags import differences_from_production
+from operations.backups import backup_files
 
 from . import models as legacy
 from .archive import remaining_counts
 from .imports import legacy_imports
+from .messages import first_line
 from .models import OutboxEntry
 from .schema import SCHEMAS
 
@@ -31,7 +33,7 @@ def legacy_records() -> tuple[bool, str]:
     try:
         counts = remaining_counts()
     except DatabaseError as exc:
-        return False, f"cannot read the legacy database: {str(exc).strip().splitlines()[0]}"
+        return False, f"cannot read the legacy database: {first_line(exc)}"
     left = sum(counts.values())
     if left:
         busiest = ", ".join(f"{t} {n}" for t, n in counts.items() if n)
@@ -94,9 +96,7 @@ def deploy_checks() -> tuple[bool, str]:
 def recent_backup(max_age_hours: float) -> Callable[[], tuple[bool, str]]:
     def check() -> tuple[bool, str]:
         directory = Path(settings.BACKUP_DIR)
-        backups = [
-            p for p in directory.glob("obcms-*") if p.is_file() and not p.name.endswith(".sha256")
-        ]
+        backups = backup_files(directory)
         if not backups:
             return False, f"no database backup in {directory} (run: manage.py backup_database)"
         newest = max(backups, key=lambda p: p.stat().st_mtime)

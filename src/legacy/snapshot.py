@@ -51,8 +51,14 @@ def _grouped(model, owner: str, other: str, batch_size: int, keys=None) -> dict:
     return grouped
 
 
-def read_snapshot(batch_size: int = 2000, only: dict[str, list] | None = None) -> Snapshot:
-    """Read every row (or, with `only`, the rows with the given keys per table)."""
+def read_snapshot(
+    batch_size: int = 2000, only: dict[str, list] | None = None, *, lookups: bool = True
+) -> Snapshot:
+    """Read every row (or, with `only`, the rows with the given keys per table).
+
+    `lookups=False` leaves out what rows refer to (people, teams, recurrence patterns, stored
+    instances), for a re-read of rows whose references are already known.
+    """
     snap = Snapshot()
 
     def pick(source: str) -> list | None:
@@ -100,6 +106,8 @@ def read_snapshot(batch_size: int = 2000, only: dict[str, list] | None = None) -
         row["depends_on"] = sorted({key_of(t) for t in depends.get(key, [])})
         snap.tasks[key] = row
 
+    if not lookups:
+        return snap
     for source, model in ((EVENTS, legacy.Event), (TASKS, legacy.StaffTask)):
         instances = model.objects.filter(recurrence_parent_id__isnull=False)
         if only is not None:

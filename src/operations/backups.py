@@ -88,13 +88,18 @@ def backup(directory: Path, keep: int | None = None) -> Backup:
     return Backup(path, checksum, path.stat().st_size)
 
 
-def prune(directory: Path, keep: int) -> list[Path]:
-    """Keep the newest `keep` backups of this project in `directory`; delete the rest."""
-    ours = sorted(
-        (p for p in directory.glob("obcms-*") if not p.name.endswith(".sha256")),
+def backup_files(directory: Path) -> list[Path]:
+    """This project's backups in `directory`, newest first (checksum files left out)."""
+    return sorted(
+        (p for p in directory.glob("obcms-*") if p.is_file() and not p.name.endswith(".sha256")),
         key=lambda p: p.name,
         reverse=True,
     )
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` backups of this project in `directory`; delete the rest."""
+    ours = backup_files(directory)
     removed = []
     for old in ours[keep:]:
         old.unlink(missing_ok=True)

@@ -38,7 +38,7 @@ def record(items: Sequence[WorkItem], kind: str, actor, reason: str = "") -> Non
     ]
     history_model.objects.bulk_create(rows)
     deleted = (
-        [(i.legacy_source, i.legacy_id) for i in items if i.legacy_source]
+        [(i.pk, i.legacy_source, i.legacy_id) for i in items if i.legacy_source]
         if kind == DELETED
         else None
     )

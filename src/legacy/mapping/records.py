@@ -279,10 +279,7 @@ def map_task(key: str, row: dict, ctx: Context) -> Mapped:
         name: row[name] for name in row if name.startswith("related_") and row[name] is not None
     }
     extra = _extra(row, _TASK_EXTRA, **extra_links, **related)
-    status = values.TASK_STATUS.get(row["status"])
-    if status is None:
-        notes.append(f"unknown status “{row['status']}” read as not started")
-        status = "not_started"
+    status = values.status(values.TASK_STATUS, row["status"], notes)
     start, due = _dates(row["start_date"], row["due_date"], extra, notes)
     fields = {
         "description": row["description"],
@@ -336,10 +333,7 @@ def map_event(key: str, row: dict, ctx: Context) -> Mapped:
         co_organizers=[people.legacy_usernames.get(u) for u in row["co_organizers"]],
         facilitators=[people.legacy_usernames.get(u) for u in row["facilitators"]],
     )
-    status = values.EVENT_STATUS.get(row["status"])
-    if status is None:
-        notes.append(f"unknown status “{row['status']}” read as not started")
-        status = "not_started"
+    status = values.status(values.EVENT_STATUS, row["status"], notes)
     start = row["start_date"]
     due = row["end_date"] or start
     if row["end_date"] and row["end_date"] < start:
@@ -472,6 +466,21 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 MAPPERS = {TASKS: map_task, EVENTS: map_event, PROJECTS: map_project}
+#: The columns through which a row names its parent, in the order the mappers prefer them.
+PARENT_COLUMNS = {
+    TASKS: (("linked_event_id", EVENTS), ("linked_workflow_id", PROJECTS)),
+    EVENTS: (("parent_event_id", EVENTS), ("related_project_id", PROJECTS)),
+    PROJECTS: (),
+}
+
+
+def parent_origins(source: str, row: dict) -> list[Origin]:
+    """Every row `row` may be placed under (whether or not it exists)."""
+    return [
+        (table, values.key_of(row[column]))
+        for column, table in PARENT_COLUMNS[source]
+        if row[column] is not None
+    ]
 
 
 def map_row(source: str, key: str, row: dict, ctx: Context) -> Mapped:

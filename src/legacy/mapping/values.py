@@ -71,6 +71,14 @@ def key_of(value: Any) -> str:
         return text
 
 
+def status(vocabulary: dict[str, str], value: str, notes: list[str]) -> str:
+    """Our status for an old one; an unknown word reads as not started, and is noted."""
+    if value in vocabulary:
+        return vocabulary[value]
+    notes.append(f"unknown status “{value}” read as not started")
+    return "not_started"
+
+
 def priority(value: str, notes: list[str]) -> str:
     if value in PRIORITIES:
         return value

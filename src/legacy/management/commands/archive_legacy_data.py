@@ -11,15 +11,16 @@ from django.utils import timezone
 from legacy.archive import (
     ArchiveError,
     delete_rows,
-    file_sha256,
     remaining_counts,
     verify_archive,
     write_archive,
 )
 from legacy.guard import LegacyReadOnly
+from legacy.messages import first_line
 from legacy.models import ArchiveRecord
 from legacy.verify import verify
 from obcms.flags import flag
+from operations.backups import sha256_of
 
 
 class Command(BaseCommand):
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 return
             manifest = write_archive(out)
             verify_archive(out)
-            checksum = file_sha256(out)
+            checksum = sha256_of(out)
             record = ArchiveRecord.objects.create(
                 path=str(out),
                 sha256=checksum,
@@ -84,5 +85,4 @@ class Command(BaseCommand):
         except (ArchiveError, LegacyReadOnly, OSError) as exc:
             raise CommandError(str(exc)) from None
         except DatabaseError as exc:
-            first = (str(exc).strip().splitlines() or [repr(exc)])[0]
-            raise CommandError(f"The legacy database refused: {first}") from None
+            raise CommandError(f"The legacy database refused: {first_line(exc)}") from None

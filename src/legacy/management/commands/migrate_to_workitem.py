@@ -7,6 +7,7 @@ from django.db import DatabaseError
 
 from accounts.models import Organization
 from legacy.importer import MigrationError, run_migration
+from legacy.messages import first_line
 from legacy.sources import BY_WORD, LABEL, ORDER
 
 
@@ -71,8 +72,8 @@ class Command(BaseCommand):
         except MigrationError as exc:
             raise CommandError(f"Nothing migrated: {exc}") from None
         except DatabaseError as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            raise CommandError(f"Nothing migrated: the legacy database: {first_line}") from None
+            reason = first_line(exc)
+            raise CommandError(f"Nothing migrated: the legacy database: {reason}") from None
         self._print(report, sources, options["verbosity"])
 
     def _print(self, report, sources, verbosity: int) -> None:

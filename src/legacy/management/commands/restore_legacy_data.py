@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from legacy.archive import ArchiveError, restore
 from legacy.guard import LegacyReadOnly
+from legacy.messages import first_line
 from legacy.models import ArchiveRecord
 
 
@@ -35,8 +36,7 @@ class Command(BaseCommand):
         except ArchiveError as exc:
             raise CommandError(str(exc)) from None
         except DatabaseError as exc:
-            first = (str(exc).strip().splitlines() or [repr(exc)])[0]
-            raise CommandError(f"The legacy database refused: {first}") from None
+            raise CommandError(f"The legacy database refused: {first_line(exc)}") from None
         ArchiveRecord.objects.filter(path=str(path), restored_at=None).update(
             restored_at=timezone.now()
         )

@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from legacy.messages import first_line
 from legacy.sources import LABEL, ORDER
 from legacy.verify import verify
 from obcms.flags import all_flags
@@ -26,8 +27,7 @@ class Command(BaseCommand):
         try:
             result = verify()
         except DatabaseError as exc:
-            first = (str(exc).strip().splitlines() or [repr(exc)])[0]
-            raise CommandError(f"Cannot read the legacy database: {first}") from None
+            raise CommandError(f"Cannot read the legacy database: {first_line(exc)}") from None
         flags = all_flags()
         if options["json"]:
             self.stdout.write(json.dumps({**result.as_json(), "flags": flags}, indent=2))
