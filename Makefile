@@ -60,13 +60,15 @@ lint: install
 	$(VENV)/bin/ruff check src bench tools
 	cd src && DEBUG=1 ../$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
+# Each run records its results in test-results/ (JUnit XML), which `deployment_check` reads.
 test-sqlite: install assets
-	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest -q
+	@rm -rf test-results && mkdir -p test-results
+	DATABASE_URL=sqlite:///:memory: $(VENV)/bin/pytest -q --junitxml=test-results/sqlite.xml
 
 test-postgres: install assets
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(TEST_POSTGRES_URL)";; esac; \
 	if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' "$$url" 2>/dev/null; then \
-	  echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest -q && \
+	  echo "== PostgreSQL: $$url"; DATABASE_URL="$$url" $(VENV)/bin/pytest -q --junitxml=test-results/postgresql.xml && \
 	  echo "== Deployment checklist drill" && TEST_POSTGRES_URL="$$url" $(PY) tools/checklist_drill.py; \
 	else echo "== PostgreSQL not reachable at $$url: PostgreSQL run and checklist drill skipped"; fi
 

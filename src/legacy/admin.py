@@ -17,9 +17,11 @@ class OutboxEntryAdmin(admin.ModelAdmin):
         "state",
         "attempts",
         "created_at",
+        "last_attempt_at",
         "applied_at",
         "note",
     )
+    readonly_fields = list_display
     list_filter = ("state", "action", "legacy_source")
     search_fields = ("legacy_id", "note")
     actions = ["retry_now"]

@@ -27,6 +27,7 @@ from .mapping.people import build_people
 from .mapping.records import Context, map_row, parent_origins
 from .mapping.reverse import build_patch
 from .mapping.values import key_of
+from .messages import first_line
 from .models import ImportRecord, OutboxEntry
 from .snapshot import read_snapshot
 from .sources import EVENTS, PROJECTS, TASKS
@@ -92,23 +93,56 @@ def apply_pending(*, retry_failed: bool = False, limit: int = 500) -> dict[str, 
     for entry in entries:
         latest.setdefault((entry.legacy_source, entry.legacy_id), []).append(entry)
     syncs = [group[-1] for group in latest.values() if group[-1].action == "sync"]
-    context = _Context(syncs) if syncs else None
+    context, unreadable = None, ""
+    try:
+        # One consistent read; a failure rolls back only this read, not the caller's work.
+        with transaction.atomic(using=ALIAS):
+            context = _Context(syncs) if syncs else None
+    except (DatabaseError, LookupError, ValueError) as exc:
+        # The legacy side could not even be read (a renamed table, a lost connection): every
+        # sync of the batch failed this attempt, and each entry says why.
+        log.warning("dual-write could not read the old database: %s", exc)
+        unreadable = f"could not read the old database: {first_line(exc)}"
     for origin, group in latest.items():
         last = group[-1]
+        if unreadable and last.action == "sync":
+            _failed(group, unreadable)
+            counts["failed"] += 1
+            continue
         try:
             note = _delete(*origin) if last.action == "delete" else context.sync(last)
         except (DatabaseError, LookupError, ValueError) as exc:
             log.warning("dual-write of %s %s failed: %s", *origin, exc)
-            OutboxEntry.objects.filter(pk__in=[e.pk for e in group]).update(
-                state=OutboxEntry.State.FAILED, note=str(exc)[:2000], attempts=F("attempts") + 1
-            )
+            _failed(group, first_line(exc))
             counts["failed"] += 1
             continue
+        now = timezone.now()
         OutboxEntry.objects.filter(pk__in=[e.pk for e in group]).update(
-            state=OutboxEntry.State.APPLIED, note=note, applied_at=timezone.now()
+            state=OutboxEntry.State.APPLIED,
+            note=note,
+            applied_at=now,
+            last_attempt_at=now,
+            attempts=F("attempts") + 1,
         )
         counts["applied"] += 1
     return counts
+
+
+def _failed(group: list[OutboxEntry], reason: str) -> None:
+    """Record a failed attempt on every entry of one row: the count, the reason and the time."""
+    OutboxEntry.objects.filter(pk__in=[e.pk for e in group]).update(
+        state=OutboxEntry.State.FAILED,
+        note=reason[:2000],
+        attempts=F("attempts") + 1,
+        last_attempt_at=timezone.now(),
+    )
+
+
+def outbox_summary() -> tuple[int, int, OutboxEntry | None]:
+    """Entries waiting, entries failed, and the most recent failure (for reports)."""
+    pending = OutboxEntry.objects.filter(state=OutboxEntry.State.PENDING).count()
+    failed = OutboxEntry.objects.filter(state=OutboxEntry.State.FAILED)
+    return pending, failed.count(), failed.order_by("-last_attempt_at", "-id").first()
 
 
 class _Context:

@@ -246,6 +246,9 @@ class OutboxEntry(models.Model):
     note = models.TextField(blank=True, help_text="What was written, or why it failed.")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When writing it was last tried (applied or failed)."
+    )
 
     class Meta:
         ordering = ["id"]

@@ -1,7 +1,9 @@
 """The checklist's "Pre-Deployment Verification" as checks a machine can run.
 
-Each check answers (ok, one-line detail). `deployment_check` prints them as ✅/⚠️ lines and
-exits 1 unless all pass, so a deployment script can stop on it.
+Each check answers (ok, one-line detail), or raises `CannotCheck` when it could not look at what
+it checks. `deployment_check` prints ✅ for a pass, ⚠️ for something to fix and ❌ for a check
+that could not run (with the reason) — a check that could not run is never a pass — and exits 1
+unless every check passes.
 """
 
 from __future__ import annotations
@@ -17,28 +19,71 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from obcms.flags import differences_from_production
-from operations.backups import backup_files
+from operations.backups import any_backups
+from operations.dumps import DumpError, quick_check
+from operations.feed_selfcheck import SelfCheckFailed, check_feed
+from operations.suite_results import ResultsError, latest_runs, pass_rate
 
 from . import models as legacy
-from .archive import remaining_counts
+from .archive import TABLES, existing_tables, remaining_counts
+from .dualwrite import outbox_summary
+from .guard import ALIAS
 from .imports import legacy_imports
 from .messages import first_line
-from .models import OutboxEntry
+from .models import ArchiveRecord
 from .schema import SCHEMAS
 
 Check = tuple[str, Callable[[], tuple[bool, str]]]
+PASS_RATE_REQUIRED = 95.0
+
+
+class CannotCheck(RuntimeError):
+    """The check could not look at what it checks; the message says why."""
+
+
+def legacy_database() -> str:
+    """Which database the `legacy` alias reads, in words (never with a password)."""
+    config = settings.DATABASES[ALIAS]
+    where = f"{config.get('HOST') or 'local'}/{config['NAME']}"
+    ours = settings.DATABASES[DEFAULT_DB_ALIAS]
+    if (config.get("HOST"), config["NAME"]) == (ours.get("HOST"), ours["NAME"]):
+        return f"{where} (LEGACY_DATABASE_URL is unset: this is our own database)"
+    return where
 
 
 def legacy_records() -> tuple[bool, str]:
     try:
+        present = existing_tables()
+    except DatabaseError as exc:
+        raise CannotCheck(
+            f"cannot connect to the legacy database {legacy_database()}: {first_line(exc)}"
+        ) from None
+    expected = {m._meta.db_table for m in TABLES}
+    missing = sorted(expected - present)
+    if len(missing) == len(expected):
+        raise CannotCheck(
+            f"no legacy tables in {legacy_database()}; set LEGACY_DATABASE_URL to the old "
+            "system's database"
+        )
+    if missing:
+        raise CannotCheck(
+            f"{legacy_database()} is not the old system's database: missing {', '.join(missing)}"
+        )
+    try:
         counts = remaining_counts()
     except DatabaseError as exc:
-        return False, f"cannot read the legacy database: {first_line(exc)}"
+        raise CannotCheck(f"cannot read the legacy tables: {first_line(exc)}") from None
     left = sum(counts.values())
     if left:
         busiest = ", ".join(f"{t} {n}" for t, n in counts.items() if n)
         return False, f"{left} legacy records remaining ({busiest})"
-    return True, "0 legacy records remaining"
+    archive = ArchiveRecord.objects.filter(deleted_at__isnull=False, restored_at=None).first()
+    if archive is None:
+        return False, (
+            "the legacy tables are empty but no archive is on record (archive_legacy_data "
+            "--delete records one); is this the old system's database?"
+        )
+    return True, f"0 legacy records remaining (archived to {archive.path})"
 
 
 def no_legacy_imports() -> tuple[bool, str]:
@@ -96,26 +141,68 @@ def deploy_checks() -> tuple[bool, str]:
 def recent_backup(max_age_hours: float) -> Callable[[], tuple[bool, str]]:
     def check() -> tuple[bool, str]:
         directory = Path(settings.BACKUP_DIR)
-        backups = backup_files(directory)
+        places = [Path.cwd(), settings.REPO_DIR, settings.SRC_DIR]
+        backups = any_backups(directory, places)
         if not backups:
-            return False, f"no database backup in {directory} (run: manage.py backup_database)"
-        newest = max(backups, key=lambda p: p.stat().st_mtime)
+            return False, (
+                f"no database backup in {directory} or where the checklist writes one "
+                "(run: manage.py backup_database, or the checklist's step 1)"
+            )
+        newest = backups[0]
         age = (time.time() - newest.stat().st_mtime) / 3600
         if age > max_age_hours:
             return (
                 False,
                 f"newest backup {newest.name} is {age:.1f} h old (limit {max_age_hours:g} h)",
             )
-        return True, f"database backup {newest.name}, {age:.1f} h old"
+        try:
+            kind = quick_check(newest)
+        except DumpError as exc:
+            return False, f"newest backup is not usable: {exc}"
+        return True, f"database backup {newest.name} ({kind}, complete), {age:.1f} h old"
 
     return check
 
 
 def dual_write_drained() -> tuple[bool, str]:
-    waiting = OutboxEntry.objects.exclude(state=OutboxEntry.State.APPLIED).count()
-    if waiting:
-        return False, f"{waiting} dual-write entries pending or failed"
+    pending, failed, last = outbox_summary()
+    if failed and last is not None:
+        when = f"{last.last_attempt_at:%Y-%m-%d %H:%M}" if last.last_attempt_at else "never"
+        return False, (
+            f"{failed} dual-write entries failed, {pending} pending; last failure "
+            f"({last.attempts} attempts, {when}): {last.note}"
+        )
+    if pending:
+        return False, f"{pending} dual-write entries pending"
     return True, "dual-write outbox empty"
+
+
+def tests_passing() -> tuple[bool, str]:
+    try:
+        runs = latest_runs(Path(settings.TEST_RESULTS_DIR))
+    except ResultsError as exc:
+        raise CannotCheck(str(exc)) from None
+    rate = pass_rate(runs)
+    passed = sum(r.passed for r in runs)
+    ran = sum(r.tests - r.skipped for r in runs)
+    oldest = min(r.finished for r in runs)
+    detail = (
+        f"{passed} of {ran} passed ({rate:.1f}%) on {', '.join(r.name for r in runs)}, "
+        f"run {oldest:%Y-%m-%d %H:%M} UTC"
+    )
+    return rate > PASS_RATE_REQUIRED, detail
+
+
+def calendar_integration() -> tuple[bool, str]:
+    try:
+        answer = check_feed()
+    except SelfCheckFailed as exc:
+        return False, f"calendar feed: {exc}"
+    types = ", ".join(sorted(answer.types)) or "no dated items yet"
+    return True, (
+        f"feed answered 401 without a token and {answer.events} events with one "
+        f"(as {answer.username}; {types}) in {answer.milliseconds:.0f} ms"
+    )
 
 
 def checks(max_backup_age_hours: float) -> list[Check]:
@@ -123,6 +210,8 @@ def checks(max_backup_age_hours: float) -> list[Check]:
         ("Legacy data migrated", legacy_records),
         ("Code uses work items only", no_legacy_imports),
         ("Legacy models abstract", models_abstract),
+        ("Tests passing", tests_passing),
+        ("Calendar integration", calendar_integration),
         ("Migrations applied", migrations_applied),
         ("Feature flags", flags_production),
         ("Deployment settings", deploy_checks),
@@ -134,7 +223,14 @@ def checks(max_backup_age_hours: float) -> list[Check]:
 def run(max_backup_age_hours: float, out: io.TextIOBase) -> bool:
     passed = True
     for label, check in checks(max_backup_age_hours):
-        ok, detail = check()
+        try:
+            ok, detail = check()
+            mark = "✅" if ok else "⚠️ "
+        except CannotCheck as exc:
+            ok, mark, detail = False, "❌", f"could not check: {exc}"
+        except Exception as exc:  # a check that could not run is not a pass
+            reason = f"{type(exc).__name__}: {first_line(exc)}"
+            ok, mark, detail = False, "❌", f"could not check: {reason}"
         passed &= ok
-        out.write(f"{'✅' if ok else '⚠️ '} {label}: {detail}\n")
+        out.write(f"{mark} {label}: {detail}\n")
     return passed

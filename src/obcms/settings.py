@@ -289,6 +289,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 # --- Logging ---------------------------------------------------------------------------------
 LOG_DIR = env.path("LOG_DIR", default=REPO_DIR / "logs")
 Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
+# The checklist says `tail -f logs/django.log` right after `cd src`: src/logs leads to LOG_DIR.
+_SRC_LOGS = SRC_DIR / "logs"
+if Path(LOG_DIR).resolve() != _SRC_LOGS.resolve() and not _SRC_LOGS.exists():
+    try:
+        _SRC_LOGS.unlink(missing_ok=True)  # a link to a folder that has since moved
+        _SRC_LOGS.symlink_to(Path(LOG_DIR).resolve(), target_is_directory=True)
+    except OSError:
+        pass  # a read-only source tree (a container image): the path under the repository stays
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
@@ -314,6 +322,8 @@ LOGGING = {
 }
 
 # --- Backups and monitoring ---------------------------------------------------------------------
+# Where `make test` records the last run of the suite (read by deployment_check).
+TEST_RESULTS_DIR = env.path("TEST_RESULTS_DIR", default=REPO_DIR / "test-results")
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(REPO_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=500.0)

@@ -154,3 +154,24 @@ def restore(path: Path, *, force: bool = False) -> None:
             source.backup(connection.connection)  # replaces every page of the live database
         finally:
             source.close()
+
+
+#: Where the deployment checklist's step 1 leaves its backups, by engine: `pg_dump obcms_prod >
+#: backup_workitem_deployment_YYYYMMDD.sql` (run from the repository or from src/) and
+#: `cp src/db.sqlite3 src/db.sqlite3.backup.YYYYMMDD`.
+CHECKLIST_PATTERNS = {
+    "postgresql": ("backup_workitem_deployment_*.sql",),
+    "sqlite": ("*.sqlite3.backup.*",),
+}
+
+
+def any_backups(directory: Path, extra_places: list[Path]) -> list[Path]:
+    """Backups of this database's engine: ours in `directory` and the checklist's by-hand ones
+    in `extra_places`, newest first (by modification time)."""
+    suffix = ".dump" if _engine() == "postgresql" else ".sqlite3"
+    found = [p for p in backup_files(directory) if p.name.endswith(suffix)]
+    for place in dict.fromkeys(p.resolve() for p in [directory, *extra_places]):
+        for pattern in CHECKLIST_PATTERNS[_engine()]:
+            found += [p for p in place.glob(pattern) if p.is_file()]
+    unique = {p.resolve(): p for p in found}
+    return sorted(unique.values(), key=lambda p: p.stat().st_mtime, reverse=True)

@@ -163,10 +163,14 @@ def announce_assignment(item_id: int, user_ids, team_ids, actor: User | None) ->
 
 
 def _apply_status_effects(item: WorkItem, previous_status: str | None, is_leaf: bool) -> None:
-    """Keep status, completion time and progress consistent."""
+    """Keep status, completion time and progress consistent.
+
+    Completing an item whose progress is its own (a leaf, or a parent set by hand) makes it 100 %;
+    a parent in automatic mode keeps the figure its children give.
+    """
     if item.status == Status.COMPLETED and previous_status != Status.COMPLETED:
         item.completed_at = timezone.now()
-        if is_leaf:
+        if is_leaf or item.progress_mode == ProgressMode.MANUAL:
             item.progress = 100
     elif item.status != Status.COMPLETED:
         item.completed_at = None

@@ -108,10 +108,13 @@ def _details(source: str, ours: dict, row: dict, patch: Patch) -> None:
 
 
 def _status(source: str, status: str, row: dict, patch: Patch, now) -> None:
+    """Write a status and keep the row's own completion marks in step with it, both ways."""
     cols = patch.columns
     if source == TASKS:
         cols["status"] = values.TASK_STATUS_BACK[status]
-        if cols["status"] == "completed" and row["completed_at"] is None:
+        if cols["status"] != "completed":
+            cols["completed_at"] = None
+        elif row["completed_at"] is None:
             cols["completed_at"] = now
     elif source == EVENTS:
         if values.EVENT_STATUS.get(row["status"]) != status:
@@ -121,8 +124,16 @@ def _status(source: str, status: str, row: dict, patch: Patch, now) -> None:
         if row["actual_completion_date"] is None:
             cols["actual_completion_date"] = now.date()
     else:
-        if row["current_stage"] == "completion" and cols.get("current_stage") == "completion":
+        # Reopened: a workflow is complete exactly while it sits in its "completion" stage.
+        stage = cols.get("current_stage", row["current_stage"])
+        if status == "not_started":
+            cols["current_stage"] = "need_identification"  # the one stage that says it
+        elif stage == "completion" or (
+            stage == "need_identification"
+            and not cols.get("overall_progress", row["overall_progress"])
+        ):
             cols["current_stage"] = "monitoring"
+        cols["actual_completion_date"] = None
         cols["is_blocked"] = status == "blocked"
         cols["is_on_track"] = status != "at_risk"
         if status == "blocked" and not row["blocker_description"]:

@@ -10,8 +10,10 @@ from legacy.readiness import run
 class Command(BaseCommand):
     help = (
         "Check the deployment checklist's pre-deployment items: legacy records remaining, legacy "
-        "imports, legacy models abstract, migrations, feature flags, check --deploy, a recent "
-        "database backup and the dual-write outbox. Exit status 1 unless every item passes."
+        "imports, legacy models abstract, the last test run, the calendar feed (live), "
+        "migrations, feature flags, check --deploy, a recent complete database backup and the "
+        "dual-write outbox. ✅ passed, ⚠️ needs fixing, ❌ could not be checked. Exit status 1 "
+        "unless every item passes."
     )
     requires_system_checks = []
 
@@ -33,5 +35,5 @@ class Command(BaseCommand):
         if ok:
             self.stdout.write("✅ Ready to deploy")
         else:
-            self.stdout.write("⚠️  Not ready: fix the items marked ⚠️")
+            self.stdout.write("⚠️  Not ready: fix the items marked ⚠️ and ❌")
             raise SystemExit(1)
