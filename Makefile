@@ -37,9 +37,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 assets: node_modules/.package-lock.json
 	npm run --silent build
 
-# Headless Chromium for the browser tests, from Debian (never a downloaded browser build).
+# Debian tools the tests and the drill run, installed when missing (never a downloaded browser
+# build): chromium for the browser tests; jq, curl and the PostgreSQL client for the checklist's
+# own commands (curl … | jq, pg_dump, psql).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; \
+	for pair in chromium:chromium jq:jq curl:curl psql:postgresql-client pg_dump:postgresql-client; do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 .env:
 	@echo "Writing a development .env (DEBUG=1, SQLite, a fresh SECRET_KEY)"

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "operations.maintenance.MaintenanceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.access.RoleRequiredMiddleware",
     "operations.middleware.RequestTimingMiddleware",
 ]
 
@@ -138,6 +140,15 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Sign-in throttling (accounts.throttle): wrong passwords allowed per user name and per client
+# address within the window before sign-in is refused for SIGNIN_LOCKOUT_MINUTES.
+SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=5)
+SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=20)
+SIGNIN_FAILURE_WINDOW_MINUTES = env.int("SIGNIN_FAILURE_WINDOW_MINUTES", default=15)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+# Reverse proxies in front of the application (deploy/ puts nginx there): the client address is
+# that many entries from the right of X-Forwarded-For. 0 trusts no header.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0 if DEBUG else 1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -209,7 +220,10 @@ REST_FRAMEWORK = {
         "common.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.access.HasRole",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["common.api.auth.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env.str("API_RATE", default="3000/hour")},
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -322,6 +336,8 @@ LOGGING = {
 }
 
 # --- Backups and monitoring ---------------------------------------------------------------------
+# While this file exists every request but /health/ answers 503 (set by rollback_deployment).
+MAINTENANCE_FILE = env.path("MAINTENANCE_FILE", default=REPO_DIR / "var" / "maintenance")
 # Where `make test` records the last run of the suite (read by deployment_check).
 TEST_RESULTS_DIR = env.path("TEST_RESULTS_DIR", default=REPO_DIR / "test-results")
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(REPO_DIR / "backups")))

@@ -290,7 +290,22 @@ def test_anonymous_callers_get_a_401_json_not_a_login_page(client, db):
     response = client.get(FEED, MAY)
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
-    assert "Token" in response.json()["error"]
+    assert response["WWW-Authenticate"].startswith("Token")
+    [message] = response.json()  # an array like the feed, so `| jq '.[:2]'` shows it
+    assert "\n" not in message
+    assert message.startswith("401 Unauthorized")
+    assert 'curl -H "Authorization: Token $TOKEN"' in message
+
+
+def test_the_checklists_jq_line_prints_how_to_pass_a_token(client, db):
+    import shutil
+    import subprocess
+
+    if not shutil.which("jq"):
+        pytest.skip("jq is not installed (make test installs it)")
+    body = client.get(FEED, MAY).content
+    shown = subprocess.run(["jq", ".[:2]"], input=body, capture_output=True, check=True)
+    assert b"Authorization: Token" in shown.stdout
 
 
 def test_a_personal_token_opens_the_feed(client, cast):

@@ -46,13 +46,21 @@ def _with_validators(response: HttpResponse, check: Validator) -> HttpResponse:
     return response
 
 
+NEEDS_TOKEN = (
+    '401 Unauthorized: sign in, or send an API token: curl -H "Authorization: Token $TOKEN" '
+    "<this address> (make TOKEN with: python manage.py create_api_token USERNAME)"
+)
+
+
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
     """GET /oobc-management/calendar/work-items/feed/ — a JSON array of FullCalendar events."""
     user = request_user(request)
     if user is None:
+        # A JSON array like the feed itself, so `curl … | jq '.[:2]'` prints the way in.
         return JsonResponse(
-            {"error": "Sign in, or send an API token as 'Authorization: Token <token>'."},
+            [NEEDS_TOKEN],
+            safe=False,
             status=401,
             headers={"WWW-Authenticate": 'Token realm="OBCMS Work"'},
         )
