@@ -17,7 +17,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     LOG_DIR=/srv/obcms/logs \
     BACKUP_DIR=/srv/obcms/backups
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client \
+    && apt-get install -y --no-install-recommends postgresql-client openssl \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system obcms && useradd --system --gid obcms --home /srv/obcms obcms
 WORKDIR /srv/obcms

@@ -18,7 +18,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_compose_has_every_service_the_checklist_and_the_product_need():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat", "nginx"}
+    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat", "nginx", "tls"}
 
 
 def test_every_service_has_an_image_or_a_build_and_app_services_share_one_image():
@@ -107,3 +107,80 @@ def test_the_systemd_units_match_the_checklists_service_names():
         assert parser["Install"]["WantedBy"] == "multi-user.target"
     web = (REPO / "deploy" / "systemd" / "obcms.service").read_text()
     assert "granian --interface wsgi" in web
+
+
+def test_a_fresh_checkout_has_every_file_the_compose_stack_mounts():
+    import subprocess
+
+    tracked = set(
+        subprocess.run(
+            ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for name, service in SERVICES.items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                path = source[2:]
+                assert path in tracked or any(t.startswith(path + "/") for t in tracked), (
+                    name,
+                    source,
+                )
+
+
+def test_nginx_starts_after_a_certificate_exists_in_its_volume():
+    nginx, tls = SERVICES["nginx"], SERVICES["tls"]
+    assert "tls:/etc/nginx/tls:ro" in nginx["volumes"]
+    assert "tls:/tls" in tls["volumes"]
+    assert nginx["depends_on"]["tls"]["condition"] == "service_completed_successfully"
+    assert tls["restart"] == "no"
+    assert "openssl" in (REPO / "Dockerfile").read_text()  # the image the job runs in has it
+
+
+def test_the_first_start_writes_a_self_signed_certificate_and_keeps_a_real_one(tmp_path):
+    import os
+    import subprocess
+
+    env = {**os.environ, "TLS_DIR": str(tmp_path), "TLS_HOSTNAME": "work.example.org"}
+    script = str(REPO / "deploy" / "tls-init.sh")
+    subprocess.run(["sh", script], env=env, check=True, capture_output=True)
+    subject = subprocess.run(
+        ["openssl", "x509", "-in", str(tmp_path / "fullchain.pem"), "-noout", "-subject"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "work.example.org" in subject
+    key = (tmp_path / "privkey.pem").read_bytes()
+    again = subprocess.run(["sh", script], env=env, check=True, capture_output=True, text=True)
+    assert "keeping it" in again.stdout
+    assert (tmp_path / "privkey.pem").read_bytes() == key
+
+
+def test_the_nginx_health_check_needs_only_bash_and_really_checks_the_answer():
+    import http.server
+    import subprocess
+    import threading
+
+    test = SERVICES["nginx"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "bash", "-c"]  # no curl or wget in the nginx image
+    answers = {"body": b"ok\n"}
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/nginx-health" else 404)
+            self.end_headers()
+            self.wfile.write(answers["body"])
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    command = test[3].replace("127.0.0.1/80", f"127.0.0.1/{server.server_port}")
+    try:
+        assert subprocess.run(["bash", "-c", command], timeout=10).returncode == 0
+        answers["body"] = b"502 Bad Gateway\n"
+        assert subprocess.run(["bash", "-c", command], timeout=10).returncode != 0
+    finally:
+        server.shutdown()
