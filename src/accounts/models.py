@@ -163,3 +163,38 @@ class ApiToken(models.Model):
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class SignInLockout(models.Model):
+    """Sign-in refused for a while after too many wrong passwords (see `accounts.throttle`).
+
+    Failure counts live in the shared cache; a lockout is a row, so every web process honours it
+    at once and administrators can see it and lift it in the admin.
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        ADDRESS = "address", "Client address"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(
+        max_length=150, help_text="The user name as typed (lower-cased) or the client address."
+    )
+    failures = models.PositiveIntegerField(help_text="Wrong passwords that led to the lockout.")
+    locked_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.CharField(
+        max_length=150, blank=True, help_text="Who lifted it early (user name)."
+    )
+
+    class Meta:
+        ordering = ["-locked_at"]
+        indexes = [models.Index(fields=["key", "locked_until"], name="lockout_key_until")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} until {self.locked_until:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None and self.locked_until > timezone.now()

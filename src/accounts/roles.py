@@ -20,7 +20,14 @@ STAFF = "Staff"
 VIEWER = "Viewer"
 ROLES = [ADMINISTRATOR, MANAGER, STAFF, VIEWER]
 
-_VIEWER = ["common.view_workitem", "accounts.view_team", "accounts.view_organization"]
+# Every role reads its organisation's work items, teams and people (assignments name them);
+# a person without a role reads nothing. See "Who may do what" in docs/domain.md.
+_VIEWER = [
+    "common.view_workitem",
+    "accounts.view_team",
+    "accounts.view_user",
+    "accounts.view_organization",
+]
 _STAFF = [*_VIEWER, "common.add_workitem", "common.change_workitem", "common.delete_own_workitem"]
 _MANAGER = [
     *_STAFF,
@@ -28,7 +35,6 @@ _MANAGER = [
     "common.manage_organization_items",
     "accounts.add_team",
     "accounts.change_team",
-    "accounts.view_user",
 ]
 _ADMINISTRATOR = [
     *_MANAGER,
@@ -42,6 +48,8 @@ _ADMINISTRATOR = [
     "operations.view_requesttiming",
     "operations.view_feedback",
     "legacy.view_outboxentry",
+    "accounts.view_signinlockout",
+    "accounts.change_signinlockout",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

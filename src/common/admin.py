@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin_scope import ScopedAdminMixin
+
 from . import permissions, services
 from .models import Status, WorkItem, WorkItemRelation
 
@@ -63,8 +65,10 @@ class WorkItemAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.saved_item: WorkItem | None = None
-        if self.instance.pk:
+        # A view-only page (a Viewer with admin access) has no editable fields at all.
+        if self.instance.pk and "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
+        if self.instance.pk and "organization" in self.fields:
             self.fields["organization"].disabled = True
             self.fields["organization"].help_text = "Follows the top item of the tree."
         if "organization" in self.fields:
@@ -150,7 +154,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(ScopedAdminMixin, admin.TabularInline):
     model = WorkItemRelation
     fk_name = "source"
     extra = 0
@@ -163,7 +167,7 @@ class RelationInline(admin.TabularInline):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(admin.ModelAdmin):
+class WorkItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = WorkItemAdminForm
     list_display = [
         "indented_title",
@@ -191,6 +195,9 @@ class WorkItemAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkItem]:
+        # The tree ordering needs the tree fields first, so this does not call the mixin's
+        # `get_queryset`; it scopes with the same `visible_to`. Choices, prefills and filters
+        # are scoped by the mixin.
         visible = WorkItem.objects.visible_to(request.user).select_related("organization")
         if _is_changelist(request) and not request.GET.get("q"):
             return visible.with_tree_fields()

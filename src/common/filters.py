@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from accounts.models import Organization, Team, User
 from obcms.ids import BoundedModelChoiceField, is_id
 
+from . import permissions
 from .models import Priority, Status, WorkItem, WorkType
 
 
@@ -66,16 +67,13 @@ class WorkItemFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if user.has_perm("common.view_all_organizations"):
-                orgs = Organization.objects.all()
-                teams = Team.objects.all()
-            else:
-                orgs = Organization.objects.filter(pk=user.organization_id)
-                teams = Team.objects.filter(organization_id=user.organization_id)
+            orgs = permissions.visible_organizations(user)
             self.filters["organization"].queryset = orgs
-            self.filters["team"].queryset = teams
-            people = User.objects.filter(is_active=True, organization__in=orgs).order_by(
-                "first_name", "username"
+            self.filters["team"].queryset = permissions.visible_teams(user)
+            people = (
+                permissions.visible_people(user)
+                .filter(is_active=True)
+                .order_by("first_name", "username")
             )
             self.form.fields["assignee"].widget = forms.Select(
                 choices=[

@@ -3,6 +3,9 @@
 Pages, API, calendar feeds, exports, admin and the service layer all ask here. Decisions use
 Django permissions granted by the role groups (`accounts.roles`), never role names:
 
+* reading at all: each kind of record needs its `view_*` permission (`view_workitem`,
+  `view_user`, `view_team`, `view_organization`); a person without a role holds none of them
+  and so reads nothing, not even their own organisation (`has_role` tells pages to say so);
 * seeing: items of one's own organisation; `view_all_organizations` sees every organisation;
 * editing: `manage_all_items` edits everything, `manage_organization_items` everything in one's
   organisation, and `change_workitem` the items one created, is assigned to, or whose team
@@ -17,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 if TYPE_CHECKING:
-    from accounts.models import Organization, User
+    from accounts.models import Organization, Team, User
 
     from .models import WorkItem, WorkItemQuerySet
 
@@ -31,27 +34,85 @@ CHANGE = "common.change_workitem"
 ADD = "common.add_workitem"
 DELETE_ANY = "common.delete_workitem"
 DELETE_OWN = "common.delete_own_workitem"
+VIEW_ITEMS = "common.view_workitem"
+VIEW_PEOPLE = "accounts.view_user"
+VIEW_TEAMS = "accounts.view_team"
+VIEW_ORGANIZATIONS = "accounts.view_organization"
 
 
 def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def visible_items(queryset: WorkItemQuerySet, user) -> WorkItemQuerySet:
-    """Restrict `queryset` to what `user` may see (nothing for anonymous or inactive users)."""
-    if not _active(user):
+def has_role(user) -> bool:
+    """Whether the person may read anything at all (every role grants `view_workitem`).
+
+    People without a role get an explicit "ask an administrator" page instead of empty lists.
+    """
+    return _active(user) and user.has_perm(VIEW_ITEMS)
+
+
+def _in_scope(queryset: QuerySet, user, read_permission: str, org_lookup: str) -> QuerySet:
+    """Rows of the user's organisation (all with `view_all_organizations`) if they may read them."""
+    if not _active(user) or not user.has_perm(read_permission):
         return queryset.none()
     if user.has_perm(VIEW_ALL):
         return queryset
     if user.organization_id is None:
         return queryset.none()
-    return queryset.filter(organization_id=user.organization_id)
+    return queryset.filter(**{org_lookup: user.organization_id})
+
+
+def visible_items(queryset: WorkItemQuerySet, user) -> WorkItemQuerySet:
+    """Restrict `queryset` to what `user` may see (nothing for anonymous, inactive or no role)."""
+    return _in_scope(queryset, user, VIEW_ITEMS, "organization_id")
+
+
+def visible_people(user, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
+    """People `user` may read: their organisation's (every organisation's for `VIEW_ALL`)."""
+    from accounts.models import User
+
+    return _in_scope(
+        User.objects.all() if queryset is None else queryset, user, VIEW_PEOPLE, "organization_id"
+    )
+
+
+def visible_teams(user, queryset: QuerySet[Team] | None = None) -> QuerySet[Team]:
+    from accounts.models import Team
+
+    return _in_scope(
+        Team.objects.all() if queryset is None else queryset, user, VIEW_TEAMS, "organization_id"
+    )
+
+
+def visible_organizations(
+    user, queryset: QuerySet[Organization] | None = None
+) -> QuerySet[Organization]:
+    from accounts.models import Organization
+
+    return _in_scope(
+        Organization.objects.all() if queryset is None else queryset,
+        user,
+        VIEW_ORGANIZATIONS,
+        "pk",
+    )
 
 
 def can_view(user, item: WorkItem) -> bool:
-    if not _active(user):
+    if not _active(user) or not user.has_perm(VIEW_ITEMS):
         return False
     return user.has_perm(VIEW_ALL) or item.organization_id == user.organization_id
+
+
+def team_organizations(user) -> QuerySet[Organization]:
+    """Organisations the user may create teams in: their own, or any with `manage_all_items`."""
+    from accounts.models import Organization
+
+    if not _active(user):
+        return Organization.objects.none()
+    if user.has_perm(MANAGE_ALL):
+        return Organization.objects.all()
+    return Organization.objects.filter(pk=user.organization_id)
 
 
 def manages(user, organization_id: int) -> bool:
@@ -164,3 +225,52 @@ def edit_rights(user) -> EditRights:
         change=user.has_perm(CHANGE),
         organization_id=user.organization_id,
     )
+
+
+# --- any model: the scope every admin page, picker and filter draws from ------------------------
+def _scoped_by_owner(queryset: QuerySet, user) -> QuerySet | None:
+    """Scope rows through the first relation to an organisation-owned model, if there is one."""
+    from accounts.models import Organization, Team, User
+
+    from .models import WorkItem
+
+    owners = {
+        Organization: visible_organizations,
+        User: visible_people,
+        Team: visible_teams,
+        WorkItem: lambda u: visible_items(WorkItem.objects.all(), u),
+    }
+    for field in queryset.model._meta.get_fields():
+        target = getattr(field, "related_model", None)
+        if field.concrete and (field.many_to_one or field.one_to_one) and target in owners:
+            return queryset.filter(**{f"{field.name}__in": owners[target](user)})
+    return None
+
+
+def visible_rows(queryset: QuerySet, user) -> QuerySet:
+    """`queryset` limited to the rows `user` may see, whatever its model.
+
+    Organisations, people, teams and work items have their own rules above; a model with a
+    relation to one of them (a token's user, a notification's work item) is seen through it;
+    anything else belongs to no organisation and is seen only by people who see every
+    organisation, so a model added later fails closed rather than open.
+    """
+    from accounts.models import Organization, Team, User
+
+    from .models import WorkItem
+
+    model: type[Model] = queryset.model
+    if issubclass(model, WorkItem):
+        return visible_items(queryset, user)
+    if issubclass(model, User):
+        return visible_people(user, queryset)
+    if issubclass(model, Team):
+        return visible_teams(user, queryset)
+    if issubclass(model, Organization):
+        return visible_organizations(user, queryset)
+    if not _active(user):
+        return queryset.none()
+    scoped = _scoped_by_owner(queryset, user)
+    if scoped is not None:
+        return scoped
+    return queryset if user.has_perm(VIEW_ALL) else queryset.none()

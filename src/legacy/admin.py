@@ -2,12 +2,14 @@
 
 from django.contrib import admin, messages
 
+from accounts.admin_scope import ScopedAdminMixin
+
 from .dualwrite import apply_pending
 from .models import OutboxEntry
 
 
 @admin.register(OutboxEntry)
-class OutboxEntryAdmin(admin.ModelAdmin):
+class OutboxEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "action",

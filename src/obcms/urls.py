@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
 
+from accounts.login import admin_login_view, login_view
 from common.views.home import home
 from obcms.ids import IdConverter
 
@@ -25,11 +26,7 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("favicon.ico", favicon),
     path("", home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -42,5 +39,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("operations.urls")),
     path("api/", include("common.api.urls")),
+    # The admin's login page with the same sign-in throttle (before the admin's own route).
+    path("admin/login/", admin_login_view),
     path("admin/", admin.site.urls),
 ]

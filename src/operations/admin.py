@@ -1,15 +1,21 @@
-"""Feedback and request timings in the admin, with a CSV export of feedback."""
+"""Feedback and request timings in the admin, with a CSV export of feedback.
+
+Feedback is seen through its author's organisation; timings belong to no organisation, so
+only people who see every organisation see them (`ScopedAdminMixin`).
+"""
 
 import csv
 
 from django.contrib import admin
 from django.http import HttpResponse
 
+from accounts.admin_scope import ScopedAdminMixin
+
 from .models import Feedback, RequestTiming
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "rating", "user", "page", "short_comment"]
     list_filter = ["rating", "created_at"]
     search_fields = ["comment", "page"]
@@ -43,7 +49,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestTiming)
-class RequestTimingAdmin(admin.ModelAdmin):
+class RequestTimingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "view", "duration_ms", "status"]
     list_filter = ["view"]
 

@@ -18,7 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from accounts.models import Organization, Team, User
+from accounts.models import Team, User
 from common import permissions, services
 from common.calendar import subscriptions
 from common.calendar.params import ParameterError
@@ -132,7 +132,9 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise ValidationError({"parent": ["No such item, or not visible to you."]})
         organization = None
         if organization_id:
-            organization = Organization.objects.filter(pk=organization_id).first()
+            organization = (
+                permissions.visible_organizations(request.user).filter(pk=organization_id).first()
+            )
             if organization is None:
                 raise ValidationError({"organization": ["No such organisation."]})
         item = services.create_work_item(
@@ -314,10 +316,9 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Team.objects.none()
-        teams = Team.objects.prefetch_related("members")
-        if self.request.user.has_perm(permissions.VIEW_ALL):
-            return teams
-        return teams.filter(organization_id=self.request.user.organization_id)
+        return permissions.visible_teams(self.request.user).prefetch_related(
+            Prefetch("members", queryset=permissions.visible_people(self.request.user))
+        )
 
 
 @extend_schema_view(
@@ -332,7 +333,9 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return User.objects.none()
-        return User.objects.filter(
+        # People of one's own organisation, even for those who see every organisation's work:
+        # the directory is for assigning, and assignments stay inside an organisation.
+        return permissions.visible_people(self.request.user).filter(
             organization_id=self.request.user.organization_id, is_active=True
         )
 
