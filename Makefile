@@ -64,6 +64,7 @@ run: install assets .env
 lint: install
 	$(PY) tools/check_pins.py
 	$(VENV)/bin/ruff check src bench tools
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	cd src && DEBUG=1 ../$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
 # Each run records its results in test-results/ (JUnit XML), which `deployment_check` reads.

@@ -3,7 +3,7 @@
 import pytest
 
 collect_ignore = ["scripts"]
-pytest_plugins = ["testing.browser"]
+pytest_plugins = ["testing.browser", "testing.deployment"]
 
 
 @pytest.fixture

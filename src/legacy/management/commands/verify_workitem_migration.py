@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from legacy.messages import first_line
+from legacy.report import write_into
 from legacy.sources import LABEL, ORDER
 from legacy.verify import verify
 from obcms.flags import all_flags
@@ -22,6 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--markdown",
+            type=Path,
+            metavar="FILE",
+            help="Also write the report as Markdown into FILE, between its verification markers "
+            "(WORKITEM_MIGRATION_COMPLETE.md).",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -29,6 +38,8 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             raise CommandError(f"Cannot read the legacy database: {first_line(exc)}") from None
         flags = all_flags()
+        if options["markdown"]:
+            write_into(options["markdown"], {**result.as_json(), "flags": flags})
         if options["json"]:
             self.stdout.write(json.dumps({**result.as_json(), "flags": flags}, indent=2))
         else:
