@@ -194,6 +194,24 @@ class WorkItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "mark_cancelled",
     ]
 
+    # --- before the cut-over the admin shows work items read-only, and says why -----------------
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return permissions.writes_open() and super().has_add_permission(request)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        self._say_if_read_only(request)
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request: HttpRequest, *args, **kwargs):
+        self._say_if_read_only(request)
+        return super().changeform_view(request, *args, **kwargs)
+
+    def _say_if_read_only(self, request: HttpRequest) -> None:
+        if request.method == "GET" and not permissions.writes_open():
+            from .context_processors import READ_ONLY
+
+            self.message_user(request, READ_ONLY, messages.WARNING)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkItem]:
         # The tree ordering needs the tree fields first, so this does not call the mixin's
         # `get_queryset`; it scopes with the same `visible_to`. Choices, prefills and filters

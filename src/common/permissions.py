@@ -12,7 +12,10 @@ Django permissions granted by the role groups (`accounts.roles`), never role nam
   one belongs to;
 * deleting: `manage_*` as above, plus `delete_own_workitem` for items one created;
 * creating: `add_workitem` for top-level items in one's organisation and, below an item,
-  whoever may edit that item.
+  whoever may edit that item;
+* and none of the changes while work items are not yet the system of record
+  (`USE_WORKITEM_MODEL=0`): every page, the admin and the API then show people the read-only
+  state up front instead of refusing on submit.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ VIEW_ITEMS = "common.view_workitem"
 VIEW_PEOPLE = "accounts.view_user"
 VIEW_TEAMS = "accounts.view_team"
 VIEW_ORGANIZATIONS = "accounts.view_organization"
+
+
+def writes_open() -> bool:
+    """Whether people may change work items at all (off before the cut-over)."""
+    from obcms.flags import flag
+
+    return flag("USE_WORKITEM_MODEL")
 
 
 def _active(user) -> bool:
@@ -135,7 +145,7 @@ def is_involved(user, item: WorkItem) -> bool:
 
 
 def can_edit(user, item: WorkItem) -> bool:
-    if not can_view(user, item):
+    if not writes_open() or not can_view(user, item):
         return False
     if manages(user, item.organization_id):
         return True
@@ -147,7 +157,7 @@ def can_edit(user, item: WorkItem) -> bool:
 
 
 def can_delete(user, item: WorkItem) -> bool:
-    if not can_view(user, item):
+    if not writes_open() or not can_view(user, item):
         return False
     if manages(user, item.organization_id) and (
         user.has_perm(DELETE_ANY) or user.has_perm(MANAGE_ALL)
@@ -165,7 +175,7 @@ def can_add_child(user, parent: WorkItem) -> bool:
 
 
 def can_create_root(user, organization: Organization | None) -> bool:
-    if not _active(user) or organization is None or not user.has_perm(ADD):
+    if not writes_open() or not _active(user) or organization is None or not user.has_perm(ADD):
         return False
     return user.has_perm(MANAGE_ALL) or organization.pk == user.organization_id
 
@@ -177,7 +187,7 @@ def creatable_organization(user: User) -> Organization | None:
 
 def editable_ids(user, items: list[WorkItem]) -> set[int]:
     """Which of `items` the user may edit, for a whole page of rows in at most one query."""
-    if not _active(user) or not items:
+    if not writes_open() or not _active(user) or not items:
         return set()
     if user.has_perm(MANAGE_ALL):
         return {i.pk for i in items}
@@ -217,7 +227,7 @@ class EditRights:
 
 
 def edit_rights(user) -> EditRights:
-    if not _active(user):
+    if not writes_open() or not _active(user):
         return EditRights(False, False, False, None)
     return EditRights(
         manage_all=user.has_perm(MANAGE_ALL),

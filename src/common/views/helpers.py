@@ -17,8 +17,12 @@ def visible_item(request: HttpRequest, pk: int) -> WorkItem:
 
 
 def require(allowed: bool, message: str) -> None:
+    """Refuse with `message`; before the cut-over every change is refused, for that reason."""
     if not allowed:
-        raise PermissionDenied(message)
+        from common import permissions
+        from common.services import WritesDisabled
+
+        raise PermissionDenied(message) if permissions.writes_open() else WritesDisabled()
 
 
 def error_text(error: Exception) -> str:
