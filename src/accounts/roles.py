@@ -35,6 +35,11 @@ _MANAGER = [
     "common.manage_organization_items",
     "accounts.add_team",
     "accounts.change_team",
+    # Members are edited on the team's page; without these the page could not list them.
+    "accounts.view_teammembership",
+    "accounts.add_teammembership",
+    "accounts.change_teammembership",
+    "accounts.delete_teammembership",
 ]
 _ADMINISTRATOR = [
     *_MANAGER,
