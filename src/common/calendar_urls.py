@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar
+from .views import calendar, subscriptions
 
 app_name = "calendar"
 
@@ -12,6 +12,6 @@ urlpatterns = [
     path("work-items/<id:pk>/panel/", calendar.panel, name="panel"),
     path("work-items/<id:pk>/reschedule/", calendar.reschedule, name="reschedule"),
     path("ics/<str:token>.ics", calendar.ics_feed, name="ics"),
-    path("subscriptions/", calendar.subscription_list, name="subscriptions"),
-    path("subscriptions/<id:pk>/revoke/", calendar.subscription_revoke, name="revoke"),
+    path("subscriptions/", subscriptions.subscription_list, name="subscriptions"),
+    path("subscriptions/<id:pk>/revoke/", subscriptions.subscription_revoke, name="revoke"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from .views import actions, export, items, tree
+from .views import actions, export, items, parent_dates, tree
 
 app_name = "common"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:pk>/", items.detail, name="detail"),
     path("<id:pk>/edit/", items.edit, name="edit"),
     path("<id:pk>/delete/", items.delete, name="delete"),
+    path("<id:pk>/extend-parent/", parent_dates.extend_parent, name="extend_parent"),
     path("<id:pk>/move/", actions.move, name="move"),
     path("<id:pk>/move/candidates/", actions.move_candidates, name="move_candidates"),
     path("<id:pk>/status/", actions.set_status, name="set_status"),

@@ -43,9 +43,10 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def new_tab(browser, **context_options):
+    """A tab in a fresh context (own cookies, clock zone, touch …) that records script errors."""
+    options = {"viewport": {"width": 1400, "height": 1000}, **context_options}
+    context = browser.new_context(**options)
     context.set_default_timeout(20_000)
     tab = context.new_page()
     problems: list[str] = []
@@ -60,8 +61,24 @@ def page(browser):
         ),
     )
     tab.problems = problems
+    return tab
+
+
+@pytest.fixture
+def page(browser):
+    tab = new_tab(browser)
     yield tab
-    context.close()
+    tab.context.close()
+
+
+@pytest.fixture
+def touch_page(browser):
+    """A phone: 390 px wide, touch screen, coarse pointer."""
+    tab = new_tab(
+        browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    yield tab
+    tab.context.close()
 
 
 def screenshot(page, name: str) -> Path:

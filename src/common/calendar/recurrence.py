@@ -20,6 +20,11 @@ MAX_COUNT = 1000
 MAX_SERIES = 10000
 #: Occurrences expanded for one item in one feed window, at most.
 MAX_PER_WINDOW = 400
+UNREADABLE = (
+    "Not a valid repeat rule: the calendar does not understand “{rule}”. Write it like "
+    "FREQ=WEEKLY;BYDAY=MO (every Monday), FREQ=DAILY;COUNT=5 (five days in a row) or "
+    "FREQ=MONTHLY;UNTIL=20271231 (monthly until the end of 2027)."
+)
 
 
 def parse_rule(rule: str, first_day: dt.date) -> rrule:
@@ -33,8 +38,9 @@ def parse_rule(rule: str, first_day: dt.date) -> rrule:
         parsed = rrulestr(
             "RRULE:" + text, dtstart=dt.datetime.combine(first_day, dt.time()), forceset=False
         )
-    except (ValueError, TypeError) as exc:
-        raise ValidationError({"recurrence_rule": f"Not a valid repeat rule: {exc}."}) from None
+    except (ValueError, TypeError):
+        # dateutil's own text ("not enough values to unpack …") means nothing to people.
+        raise ValidationError({"recurrence_rule": UNREADABLE.format(rule=rule.strip())}) from None
     if not isinstance(parsed, rrule) or parsed._freq not in ALLOWED_FREQUENCIES:
         raise ValidationError(
             {"recurrence_rule": "Repeat daily, weekly, monthly or yearly (FREQ=DAILY…YEARLY)."}

@@ -6,6 +6,7 @@ import pytest
 
 from common.models import WorkItem
 from common.services import update_work_item
+from testing.a11y import assert_accessible
 from testing.browser import screenshot, sign_in
 from testing.builders import item
 
@@ -61,6 +62,7 @@ def test_the_calendar_shows_filters_and_reschedules(page, live_server, cast, pla
     ):
         event(page, title).wait_for()
     screenshot(page, "calendar-may")
+    assert_accessible(page)
 
     # Untick tasks: the task disappears, the others stay; the filter is kept in the URL.
     page.uncheck("input[name=type][value=task]")
@@ -89,6 +91,7 @@ def test_the_calendar_shows_filters_and_reschedules(page, live_server, cast, pla
     # A click opens the side panel with the breadcrumb.
     event(page, "Buy paper").click()
     page.wait_for_selector("#event-panel:has-text('Year-long livelihood programme')")
+    assert_accessible(page)
     assert page.problems == []
 
 
@@ -96,6 +99,7 @@ def test_a_viewer_cannot_drag_anything(page, live_server, cast, plan):
     sign_in(page, live_server, "victor")
     page.goto(live_server.url + MAY)
     event(page, "Town consultation").wait_for()
+    assert_accessible(page)
     drag(page, "Town consultation", "2026-05-19")
     page.wait_for_timeout(500)
     assert WorkItem.objects.get(pk=plan["activity"].pk).start_date == d(12)

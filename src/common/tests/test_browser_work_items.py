@@ -4,6 +4,7 @@ import pytest
 
 from common.models import WorkItem
 from common.services import update_work_item
+from testing.a11y import assert_accessible
 from testing.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +55,7 @@ def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, 
     expand(page, orientation)
     page.wait_for_selector(f"#row-{task.pk}")
     screenshot(page, "tree-expanded")
+    assert_accessible(page)
 
     # Drag the task onto the other activity: it moves there, and the tree stays expanded.
     page.drag_and_drop(f"#row-{task.pk} td:nth-child(2)", f"#row-{assembly.pk} td:nth-child(2)")
@@ -76,6 +78,7 @@ def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, 
     page.wait_for_selector("[data-testid=conflict]")
     assert "changed by Ana since you opened it" in page.inner_text("[data-testid=conflict]")
     screenshot(page, "edit-conflict")
+    assert_accessible(page)
     assert WorkItem.objects.get(pk=task.pk).title == "Print flyers and posters"
 
     # Delete the project with everything below it.
@@ -85,6 +88,7 @@ def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, 
     page.click("button:has-text('Delete')")
     page.wait_for_selector("text=was deleted (4 items)")
     screenshot(page, "after-delete")
+    assert_accessible(page)
     assert not WorkItem.objects.filter(root_id=project.pk).exists()
     assert page.problems == []
 
@@ -96,5 +100,6 @@ def test_a_viewer_cannot_drag_rows(page, live_server, cast):
     sign_in(page, live_server, "victor")
     page.goto(f"{live_server.url}/oobc-management/work-items/")
     row = page.locator("tr.tree-row", has_text="Read-only project")
+    assert_accessible(page)
     assert row.get_attribute("draggable") is None
     assert row.locator("select").count() == 0

@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from common import permissions, services
 from common.forms import MoveForm
-from common.models import Status, WorkItem
-from common.queries.tree_rows import single_row
+from common.models import WorkItem
 from common.services.rules import allowed_root_types, type_label
 
-from .helpers import depth_param, error_text, htmx_error, require, visible_item
+from .helpers import error_text, require, visible_item
+from .inline import set_progress, set_status
+
+__all__ = ["move", "move_candidates", "set_progress", "set_status"]
 
 CANDIDATE_LIMIT = 20
 
@@ -56,13 +58,22 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 "index": index,
                 "sibling_count": len(order),
                 "reorder": reorder,
-                "may_be_top": item.work_type in allowed_root_types(),
+                # Offered only when it would change something (bug 13).
+                "may_be_top": item.parent_id is not None and item.work_type in allowed_root_types(),
             },
         )
     form = MoveForm(request.POST)
     error = None
     if not form.is_valid():
         error = "Choose where to move the item."
+    elif _stays_put(item, form.cleaned_data):
+        # Nothing would change: say so rather than claim a move (and spend a version on it).
+        where = "at the top level" if item.parent_id is None else f"under “{item.parent.title}”"
+        note = f"“{item.title}” is already {where}; nothing was moved."
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "unchanged": True, "message": note})
+        messages.info(request, note)
+        return redirect("common:detail", pk=item.pk)
     else:
         parent_id = form.cleaned_data["parent"]
         try:
@@ -89,6 +100,11 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("common:detail", pk=item.pk)
 
 
+def _stays_put(item: WorkItem, data: dict) -> bool:
+    """Same parent and no new place among the siblings: the move would change nothing."""
+    return (data["parent"] or None) == item.parent_id and data["index"] is None
+
+
 @login_required
 @require_GET
 def move_candidates(request: HttpRequest, pk: int) -> HttpResponse:
@@ -113,52 +129,3 @@ def move_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         "common/_move_candidates.html",
         {"item": item, "candidates": rows, "type_label": type_label(item.work_type)},
     )
-
-
-def _inline_change(request: HttpRequest, pk: int, **changes) -> HttpResponse:
-    item = visible_item(request, pk)
-    try:
-        saved = services.update_work_item(request.user, item, reason="inline", **changes)
-    except (ValidationError, PermissionDenied) as exc:
-        return htmx_error(error_text(exc), 403 if isinstance(exc, PermissionDenied) else 400)
-    depth = depth_param(request.POST.get("depth"), 0)
-    response = render(
-        request,
-        "common/_rows.html",
-        {
-            "rows": single_row(request.user, saved.pk, depth),
-            "suggest_parent": _parent_ready(request.user, saved),
-        },
-    )
-    return response
-
-
-def _parent_ready(user, item: WorkItem) -> WorkItem | None:
-    """When the last open sibling is completed, offer to complete the parent too."""
-    if item.status != Status.COMPLETED or not item.parent_id:
-        return None
-    parent = item.parent
-    if parent.status in (Status.COMPLETED, Status.CANCELLED):
-        return None
-    still_open = parent.children.exclude(status__in=[Status.COMPLETED, Status.CANCELLED])
-    if still_open.exists() or not permissions.can_edit(user, parent):
-        return None
-    return parent
-
-
-@login_required
-@require_POST
-def set_status(request: HttpRequest, pk: int) -> HttpResponse:
-    status = request.POST.get("status", "")
-    if status not in Status.values:
-        return htmx_error(f"“{status}” is not a status.")
-    return _inline_change(request, pk, status=status)
-
-
-@login_required
-@require_POST
-def set_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    raw = request.POST.get("progress", "")
-    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= 100:
-        return htmx_error("Progress must be a whole number from 0 to 100.")
-    return _inline_change(request, pk, progress=int(raw))

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.auth import request_user
-from common import services
+from common import permissions, services
 from common.calendar import ics, subscriptions
 from common.calendar.feed import Validator, build_events, validator
 from common.calendar.palette import CANCELLED_COLOUR, COMPLETED_COLOUR, TYPE_COLOURS
 from common.calendar.params import ParameterError, office_zone, parse
-from common.models import CalendarSubscription, Status, WorkType
+from common.models import Status, WorkType
 from common.tree import ancestors
 from obcms.flags import flag
 from obcms.ids import is_id
@@ -74,6 +73,14 @@ def feed(request: HttpRequest) -> HttpResponse:
     return _with_validators(JsonResponse(build_events(user, params), safe=False), check)
 
 
+def may_edit_some(user) -> bool:
+    """Whether the person may change any item at all (the events say which ones)."""
+    return any(
+        user.has_perm(p)
+        for p in (permissions.CHANGE, permissions.MANAGE_ORG, permissions.MANAGE_ALL)
+    )
+
+
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     unified = flag("USE_UNIFIED_CALENDAR")
@@ -94,6 +101,11 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 "createUrl": "/oobc-management/work-items/new/",
                 "timeZone": str(office_zone()),
                 "writable": flag("USE_WORKITEM_MODEL"),
+                # Only what the person may do is offered: no day-range selection (which leads
+                # to the create form) for people who may not create items there (bug 9).
+                "canCreate": flag("USE_WORKITEM_MODEL")
+                and permissions.can_create_root(request.user, request.user.organization),
+                "canEdit": flag("USE_WORKITEM_MODEL") and may_edit_some(request.user),
             },
         },
     )
@@ -203,40 +215,3 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="obcms-work.ics"'
     return _with_validators(response, check)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def subscription_list(request: HttpRequest) -> HttpResponse:
-    new_address = None
-    if request.method == "POST":
-        try:
-            subscription, token = subscriptions.issue(
-                request.user, request.POST.get("name", ""), request.POST
-            )
-        except ParameterError as error:
-            messages.error(request, f"{error.parameter}: {error.message}")
-        else:
-            new_address = request.build_absolute_uri(f"/oobc-management/calendar/ics/{token}.ics")
-            messages.success(request, f"Subscription “{subscription.name}” created.")
-    return render(
-        request,
-        "common/subscriptions.html",
-        {
-            "nav": "calendar",
-            "new_address": new_address,
-            "subscriptions": CalendarSubscription.objects.filter(user=request.user),
-            "types": WorkType.choices,
-            "statuses": Status.choices,
-        },
-        status=400 if request.method == "POST" and new_address is None else 200,
-    )
-
-
-@login_required
-@require_POST
-def subscription_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    subscription = get_object_or_404(CalendarSubscription, pk=pk, user=request.user)
-    subscriptions.revoke(subscription)
-    messages.success(request, f"“{subscription.name}” was revoked; its address no longer works.")
-    return redirect("calendar:subscriptions")

@@ -24,7 +24,9 @@ from common.services.rules import (
 from common.tree import subtree_size_and_height
 from obcms.ids import is_id
 
+from . import conflicts
 from .helpers import require, visible_item
+from .parent_dates import outside_parent
 
 
 @login_required
@@ -33,7 +35,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "common/detail.html",
-        {"nav": "tree", "d": load_detail(request.user, item), "child_types": child_type_table()},
+        {
+            "nav": "tree",
+            "d": load_detail(request.user, item),
+            "child_types": child_type_table(),
+            "outside_parent": outside_parent(request.user, item),
+        },
     )
 
 
@@ -79,6 +86,8 @@ def create(request: HttpRequest) -> HttpResponse:
                 request.user,
                 parent=parent,
                 organization=None if parent else organization,
+                # A new top-level item goes first, so it is on the tree's first page, not the last.
+                index=0 if parent is None else None,
                 **arguments,
             )
         except ValidationError as error:
@@ -123,7 +132,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     ].help_text = "Changing to a type of another kind clears the details that kind does not have."
     form.fields["assignees"].initial = list(item.assignees.values_list("pk", flat=True))
     form.fields["teams"].initial = list(item.teams.values_list("pk", flat=True))
+    for name, field in form.fields.items():
+        # Each field also sends the value the editor saw, so a conflict can merge by field.
+        field.show_hidden_initial = name != "expected_version"
     conflict = None
+    rows: list[tuple[str, str, str]] = []
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         new_schema = DETAIL_SCHEMAS[arguments["work_type"]]
@@ -139,10 +152,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         except services.VersionConflict as error:
+            merged, rows = _merge_or_explain(request, form, error)
+            if merged is not None:
+                return merged
             conflict = error
-            data = form.data.copy()
-            data["expected_version"] = error.current.version  # saving again overwrites knowingly
-            form.data = data
         else:
             messages.success(request, f"“{saved.title}” was saved.")
             return redirect("common:detail", pk=item.pk)
@@ -156,7 +169,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "parent": item.parent,
             "item": item,
             "conflict": conflict,
-            "conflict_values": _conflict_values(conflict, form) if conflict else [],
+            "conflict_values": rows,
         },
         status=status,
     )
@@ -171,25 +184,37 @@ def _editable_types(item: WorkItem) -> list[str]:
     return result if item.work_type in result else [item.work_type, *result]
 
 
-def _conflict_values(conflict: services.VersionConflict, form: WorkItemForm) -> list[tuple]:
-    """Their saved values beside mine, for the fields that differ."""
-    current = conflict.current
-    rows = []
-    for name in (
-        "title",
-        "status",
-        "priority",
-        "start_date",
-        "due_date",
-        "progress",
-        "description",
-        "work_type",
-    ):
-        theirs = getattr(current, name)
-        mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-        if theirs != mine:
-            rows.append((form.fields[name].label or name.replace("_", " ").title(), theirs, mine))
-    return rows
+def _merge_or_explain(
+    request: HttpRequest, form: WorkItemForm, error: services.VersionConflict
+) -> tuple[HttpResponse | None, list[tuple[str, str, str]]]:
+    """Someone saved first: save the merged edit when no field clashes, else prepare the form.
+
+    Returns the redirect after a merged save; or no response and the clashing fields (label,
+    theirs, mine) when the person must decide — the form then holds their values for the fields
+    only they changed, and the new version, so saving again cannot revert their work.
+    """
+    current = error.current
+    merge = conflicts.plan(form, current)
+    if merge.clean:
+        try:
+            saved = services.update_work_item(
+                request.user,
+                current.pk,
+                expected_version=current.version,
+                reason="edited (merged with a newer change)",
+                **conflicts.merged_changes(form, merge, current),
+            )
+        except (ValidationError, services.VersionConflict):
+            pass  # rare: changed again, or the merge breaks a rule; show the comparison
+        else:
+            kept = conflicts.kept_labels(form, merge)
+            who = error.changed_by.display_name if error.changed_by else "someone else"
+            also = f" {who}'s newer {', '.join(kept).lower()} kept." if kept else ""
+            messages.success(request, f"“{saved.title}” was saved.{also}")
+            return redirect("common:detail", pk=saved.pk), []
+    rows = conflicts.conflict_rows(form, merge)
+    conflicts.rebase(form, merge, current)
+    return None, rows
 
 
 @login_required

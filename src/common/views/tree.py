@@ -60,6 +60,10 @@ def tree(request: HttpRequest) -> HttpResponse:
             "sorts": SORT_LABELS,
             "query": query.urlencode(),
             "can_create": request.user.has_perm(permissions.ADD),
+            # Viewers get no drag hint: only what a person may do is offered (bug 9).
+            "can_edit_any": request.user.has_perm(permissions.CHANGE)
+            or request.user.has_perm(permissions.MANAGE_ORG)
+            or request.user.has_perm(permissions.MANAGE_ALL),
             "child_types": child_type_table(),
         },
         status=status,

@@ -19,6 +19,21 @@
     showMessage(text && text.length < 500 && !text.startsWith("<") ? text
       : "The change was refused (" + xhr.status + ").", "error");
   });
+  // "Copy" buttons: data-copy names the element whose text goes to the clipboard.
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.querySelector(button.dataset.copy);
+    const status = button.parentElement.querySelector("[data-copy-status]");
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      if (status) status.textContent = "Copied.";
+    } catch (error) {
+      window.getSelection().selectAllChildren(source);
+      if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected address.";
+    }
+  });
+
   document.addEventListener("htmx:sendError", function () {
     showMessage("The server could not be reached. Nothing was changed.", "error");
   });

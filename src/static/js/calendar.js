@@ -52,7 +52,9 @@
     }
     if (calendar) {
       next.searchParams.set("view", calendar.view.type);
-      next.searchParams.set("date", calendar.getDate().toISOString().slice(0, 10));
+      // The shown day in the calendar's own time zone. (toISOString() wrote the UTC instant of
+      // local midnight — the previous day east of Greenwich — so each reload went a day back.)
+      next.searchParams.set("date", calendar.formatIso(calendar.getDate(), true).slice(0, 10));
     }
     window.history.replaceState(null, "", next);
   }
@@ -108,21 +110,53 @@
     return start === end ? "on " + start : "from " + start + " to " + end;
   }
 
+  const phone = window.matchMedia("(max-width: 1023px)").matches;
+
+  // Text on an event's colour: black or white, whichever contrasts more (WCAG 2.2 AA needs
+  // 4.5:1; white on the amber of tasks was 3.2:1). Works for people's own colours too.
+  function luminance(hex) {
+    const rgb = (hex || "").match(/^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i);
+    if (!rgb) return null;
+    const [r, g, b] = rgb.slice(1).map((part) => {
+      const c = parseInt(part, 16) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function readableOn(hex) {
+    const l = luminance(hex);
+    if (l === null) return undefined;
+    return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.05) ? "#ffffff" : "#111827";
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     loadFiltersFromUrl();
-    const initialView = VIEWS.includes(url.searchParams.get("view")) ? url.searchParams.get("view") : "dayGridMonth";
+    if (phone) document.getElementById("filter-box").open = false;
+    const fallbackView = window.matchMedia("(max-width: 639px)").matches ? "listMonth" : "dayGridMonth";
+    const initialView = VIEWS.includes(url.searchParams.get("view")) ? url.searchParams.get("view") : fallbackView;
     const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
       initialView,
       initialDate: url.searchParams.get("date") || undefined,
       timeZone: config.timeZone,
-      headerToolbar: { start: "prev,next today", center: "title", end: VIEWS.join(",") },
+      headerToolbar: phone
+        ? { start: "prev,next", center: "title", end: "today" }
+        : { start: "prev,next today", center: "title", end: VIEWS.join(",") },
+      footerToolbar: phone ? { center: VIEWS.join(",") } : false,
       height: "auto",
+      // The accessible name of a button must contain its visible text (WCAG 2.5.3):
+      // FullCalendar labels "Today" as "This Month" (todayHint).
+      buttonText: { today: "Today" },
+      todayHint: "Today",
       dayMaxEvents: 4,
       navLinks: true,
-      editable: config.writable,
-      selectable: config.writable,
-      eventStartEditable: config.writable,
-      eventDurationEditable: config.writable,
+      // Week and day headers read "Sun 12/6" but their links were named "Go to December 6,
+      // 2026" (a name must contain the visible text), and the year view put its month links
+      // straight inside an ARIA grid (which may hold only rows): there, headers are no links.
+      views: { timeGrid: { navLinks: false }, multiMonth: { navLinks: false } },
+      editable: config.canEdit,
+      selectable: config.canCreate,
+      eventStartEditable: config.canEdit,
+      eventDurationEditable: config.canEdit,
       events(info, success, failure) {
         const filters = currentFilters();
         if (filters.type === "none") { success([]); return; }
@@ -138,6 +172,14 @@
           });
       },
       scrollTime: "07:00:00",
+      eventDataTransform(event) {
+        return { ...event, contrastColor: event.contrastColor || readableOn(event.color) };
+      },
+      // A day cell named "May 12, 2026" whose visible text is "12 Breakout …" breaks WCAG
+      // 2.5.3 (the name must contain the visible text); the day's link inside names the date.
+      dayCellDidMount(info) {
+        if (info.el.getAttribute("role") === "gridcell") info.el.removeAttribute("aria-label");
+      },
       eventDidMount(info) {
         info.el.classList.add("wi-event");
         info.el.dataset.itemId = info.event.extendedProps.itemId;

@@ -155,10 +155,19 @@
       el.classList.remove("drop-inside", "drop-before", "drop-after"));
   }
 
-  function siblingIndex(target, parentId) {
-    const siblings = [...document.querySelectorAll("tr.tree-row")].filter((r) =>
-      r.dataset.parent === parentId && r !== dragged);
-    return siblings.indexOf(target);
+  // Where the dragged row lands among its new siblings, counted the way the server counts:
+  // top-level order is kept per organisation, so people who see several organisations must not
+  // count other organisations' top-level rows (that made drops land one place off).
+  function dropIndex(target, parentId, where) {
+    const org = dragged.dataset.org;
+    const sibling = (r) => r !== dragged && r.dataset.parent === parentId &&
+      (parentId !== "" || r.dataset.org === org);
+    let index = 0;
+    for (const row of document.querySelectorAll("tr.tree-row")) {
+      if (row === target) return where === "before" || !sibling(row) ? index : index + 1;
+      if (sibling(row)) index += 1;
+    }
+    return index;
   }
 
   async function drop(target, where) {
@@ -168,8 +177,7 @@
       parentId = target.dataset.id;
     } else {
       parentId = target.dataset.parent;
-      const index = siblingIndex(target, parentId);
-      body.set("index", String(where === "before" ? index : index + 1));
+      body.set("index", String(dropIndex(target, parentId, where)));
     }
     body.set("parent", parentId);
     body.set("expected_version", dragged.dataset.version);
@@ -184,7 +192,7 @@
       return;
     }
     if (where === "inside") remember(target.dataset.id, true);
-    sessionStorage.setItem("obcms.flash", "“" + title + "” was moved.");
+    sessionStorage.setItem("obcms.flash", result.message || "“" + title + "” was moved.");
     window.location.reload();
   }
 

@@ -1,0 +1,113 @@
+"""In a real browser: every main page at phone (390 px) and desktop (1440 px) width.
+
+Each page must fit 360 px without sideways scrolling, offer touch targets of at least 44 px on
+a phone, have no serious or critical axe-core violation, and leave a screenshot of each width in
+test-artifacts/ for people reviewing a change.
+"""
+
+import pytest
+
+from testing.a11y import DESKTOP, PHONE, check_page, page_width
+from testing.browser import sign_in
+from testing.builders import branch, item
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ITEMS = "/oobc-management/work-items"
+
+
+@pytest.fixture
+def office_plan(cast):
+    """A deep branch with long titles and dates, as a real office has."""
+    chain = branch(cast.office, 6, prefix="Livelihood support for coastal barangays – ")
+    item(
+        "task",
+        "Print the consultation agenda in Tagalog, Maguindanaon and English",
+        parent=chain[3],
+        assignees=[cast.staff],
+        due_date=chain[3].due_date,
+    )
+    for number in range(3):
+        item("project", f"Partner programme {number}", organization=cast.partner)
+    return chain
+
+
+def visit(page, live_server, path: str) -> None:
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+
+
+def test_every_main_page_fits_a_phone_and_passes_axe(page, live_server, cast, office_plan):
+    sign_in(page, live_server, "ana")
+    leaf, middle = office_plan[-1], office_plan[3]
+    pages = {
+        "home": "/",
+        "tree": f"{ITEMS}/",
+        "tree-filtered": f"{ITEMS}/?q=agenda",
+        "detail": f"{ITEMS}/{middle.pk}/",
+        "new-item": f"{ITEMS}/new/?parent={middle.pk}&type=task",
+        "edit-item": f"{ITEMS}/{leaf.pk}/edit/",
+        "move-dialog": f"{ITEMS}/{middle.pk}/move/",
+        "delete": f"{ITEMS}/{middle.pk}/delete/",
+        "calendar": "/oobc-management/calendar/?view=dayGridMonth&date=2026-12-01",
+        "calendar-week": "/oobc-management/calendar/?view=timeGridWeek&date=2026-12-08",
+        "calendar-day": "/oobc-management/calendar/?view=timeGridDay&date=2026-12-08",
+        "calendar-list": "/oobc-management/calendar/?view=listMonth&date=2026-12-08",
+        "calendar-year": "/oobc-management/calendar/?view=multiMonthYear&date=2026-12-08",
+        "subscriptions": "/oobc-management/calendar/subscriptions/",
+        "notifications": "/notifications/",
+        "feedback": "/feedback/",
+        "password": "/accounts/password/",
+        "not-found": f"{ITEMS}/987654/",
+    }
+    for name, path in pages.items():
+        visit(page, live_server, path)
+        if name == "move-dialog":
+            page.wait_for_selector("[data-testid=candidates]")
+        check_page(page, name)
+    assert page.problems == []
+
+
+def test_the_sign_in_page_fits_a_phone_and_passes_axe(page, live_server, cast):
+    visit(page, live_server, "/accounts/login/")
+    check_page(page, "sign-in")
+
+
+def test_the_admin_add_form_names_every_field(page, live_server, cast):
+    sign_in(page, live_server, "ana")
+    visit(page, live_server, "/admin/common/workitem/add/")
+    page.wait_for_selector(".select2-search__field[aria-label]")
+    check_page(page, "admin-add-work-item", phone_layout=False)
+
+
+def test_the_tree_and_detail_pages_were_a_thousand_pixels_wide(page, live_server, office_plan):
+    """The measurements of the report: ~1,140 px tree and ~1,150 px detail page at 390 px."""
+    sign_in(page, live_server, "ana")
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    for path in (f"{ITEMS}/", f"{ITEMS}/{office_plan[2].pk}/"):
+        visit(page, live_server, path)
+        assert page_width(page) == PHONE
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+
+
+def test_the_calendar_shows_the_calendar_first_on_a_phone(touch_page, live_server, cast):
+    page = touch_page
+    sign_in(page, live_server, "sofia")
+    visit(page, live_server, "/oobc-management/calendar/?date=2026-12-08")
+    calendar_top = page.locator("[data-testid=calendar]").bounding_box()["y"]
+    assert calendar_top < page.viewport_size["height"] / 2, "filters fill the first screen"
+    assert "view=listMonth" in page.url  # a phone starts with the list
+    page.click("[data-testid=filters-toggle]")
+    page.locator("input[name=type][value=task]").uncheck()
+    page.reload()  # the filter and the view live in the address
+    assert not page.locator("input[name=type][value=task]").is_checked()
+    assert "view=listMonth" in page.url
+
+
+def test_the_bell_is_an_icon_the_product_ships(page, live_server, cast):
+    sign_in(page, live_server, "sofia")
+    bell = page.locator("[data-testid=bell]")
+    assert bell.locator("svg[data-testid=bell-icon]").is_visible()
+    assert "🔔" not in bell.inner_text()
+    assert bell.get_attribute("aria-label").startswith("Notifications")
+    box = bell.locator("svg").bounding_box()
+    assert box["width"] >= 16 and box["height"] >= 16
