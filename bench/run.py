@@ -130,6 +130,15 @@ def child(suite: str, engine: str, size: int) -> None:
         for label, seconds, rows in results:
             print(f"| {label} | {seconds:.1f} | {rows / seconds:,.0f} |")
         print(f"\nPeak memory of the process: {peak_memory_mb():,.0f} MB\n")
+    elif suite == "rollback":
+        from bench.rollback_bench import run as run_rollback
+
+        print(f"### {engine} — {size:,} work items\n")
+        print("| step | seconds | result |")
+        print("|---|---:|---|")
+        for label, seconds, result in run_rollback(size):
+            print(f"| {label} | {seconds:.1f} | {result} |")
+        print()
     else:
         raise SystemExit(f"unknown suite {suite}")
 
