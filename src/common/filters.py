@@ -6,9 +6,12 @@ found; the tree page then shows it with its ancestors for context.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -42,6 +45,24 @@ class AssigneeFilter(django_filters.Filter):
     field_class = AssigneeField
 
 
+DUE_CHOICES = [
+    ("overdue", "Overdue"),
+    ("week", "Due this week"),
+    ("two_weeks", "Due in the next two weeks"),
+]
+OPEN = ~Q(status__in=[Status.COMPLETED, Status.CANCELLED])
+
+
+def due_window(which: str, today: dt.date) -> Q:
+    """Open items overdue, due by the end of this week, or due in the next 14 days."""
+    if which == "overdue":
+        return Q(due_date__lt=today) & OPEN
+    if which == "week":
+        week_end = today + dt.timedelta(days=6 - today.weekday())
+        return Q(due_date__gte=today, due_date__lte=week_end) & OPEN
+    return Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=13)) & OPEN
+
+
 class WorkItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     work_type = django_filters.MultipleChoiceFilter(choices=WorkType.choices, label="Type")
@@ -51,6 +72,15 @@ class WorkItemFilter(django_filters.FilterSet):
     team = BoundedModelChoiceFilter(queryset=Team.objects.none(), method="by_team", label="Team")
     organization = BoundedModelChoiceFilter(
         queryset=Organization.objects.none(), label="Organisation"
+    )
+    mine = django_filters.BooleanFilter(
+        method="assigned_to_me",
+        label="Mine",
+        widget=forms.CheckboxInput,
+        help_text="Assigned to me or to one of my teams",
+    )
+    due = django_filters.ChoiceFilter(
+        choices=DUE_CHOICES, method="by_due", label="Due", empty_label="Any time"
     )
     date_from = django_filters.DateFilter(
         method="ends_after", label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -91,7 +121,7 @@ class WorkItemFilter(django_filters.FilterSet):
     def is_active(self) -> bool:
         """Whether any filter has a value (the tree then switches to 'matches in context')."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return any(v not in (None, "", [], ()) for v in data.values())
+        return any(v not in (None, "", [], (), False) for v in data.values())
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -110,6 +140,25 @@ class WorkItemFilter(django_filters.FilterSet):
         if not User.objects.filter(pk=user_id).exists():
             return queryset.none()
         return queryset.filter(assignees__id=user_id).distinct()
+
+    def assigned_to_me(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """The same "mine" as My work: assigned directly or through one of my teams."""
+        user = getattr(self.request, "user", None)
+        if not value:
+            return queryset
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(
+            pk__in=WorkItem.objects.filter(
+                Q(assignees=user) | Q(teams__memberships__user=user)
+            ).values("pk")
+        )
+
+    def by_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Open items by when they are due, in the office's calendar (as My work counts them)."""
+        if not value:
+            return queryset
+        return queryset.filter(due_window(value, timezone.localdate()))
 
     def by_team(self, queryset: QuerySet, name: str, value: Team | None) -> QuerySet:
         return queryset.filter(teams=value).distinct() if value else queryset

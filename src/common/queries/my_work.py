@@ -1,19 +1,47 @@
-"""The home page: what is on my plate, counted and listed with a fixed number of queries."""
+"""The home page: what is on my plate, counted and listed with a fixed number of queries.
+
+Every counter has a list behind it (the tree page with the same filter), and every listed item
+carries its path so people see which project it belongs to; the lists are grouped by project.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from common.filters import OPEN, due_window
 from common.models import Status, WorkItem
+from common.tree import ancestor_trails
 
 from .tree_rows import decorate
 
 LIST_LIMIT = 10
-OPEN = ~Q(status__in=[Status.COMPLETED, Status.CANCELLED])
+TREE = "/oobc-management/work-items/"
+OPEN_STATUSES = "&".join(
+    f"status={s}" for s in Status.values if s not in (Status.COMPLETED, Status.CANCELLED)
+)
+
+
+@dataclass
+class Group:
+    """Items of one project (or one stand-alone item's own tree), with that project's title."""
+
+    root_id: int
+    root_title: str
+    items: list[WorkItem] = field(default_factory=list)
+
+
+@dataclass
+class Listing:
+    key: str
+    heading: str
+    count: int
+    link: str
+    empty: str
+    groups: list[Group]
+    shown: int
 
 
 @dataclass
@@ -22,9 +50,9 @@ class MyWork:
     due_this_week_count: int
     in_progress_count: int
     open_count: int
-    overdue: list[WorkItem]
-    due_this_week: list[WorkItem]
-    in_progress: list[WorkItem]
+    upcoming_count: int
+    links: dict[str, str]
+    lists: list[Listing]
 
 
 def mine(user):
@@ -36,30 +64,69 @@ def mine(user):
     )
 
 
+def _grouped(items: list[WorkItem], trails: dict[int, list[tuple[int, str]]]) -> list[Group]:
+    groups: dict[int, Group] = {}
+    for item in items:
+        trail = trails.get(item.pk) or [(item.pk, item.title)]
+        item.path = [title for _, title in trail[:-1]]
+        root_id, root_title = trail[0]
+        groups.setdefault(root_id, Group(root_id, root_title)).items.append(item)
+    return list(groups.values())
+
+
 def load_my_work(user) -> MyWork:
+    """Counts in one query, five short lists in one query each, their paths in one more."""
     today = timezone.localdate()
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    overdue = Q(due_date__lt=today) & OPEN
-    this_week = Q(due_date__gte=today, due_date__lte=week_end) & OPEN
+    overdue, this_week, upcoming = (due_window(w, today) for w in ("overdue", "week", "two_weeks"))
     in_progress = Q(status=Status.IN_PROGRESS)
     base = mine(user)
     counts = base.aggregate(
         overdue=Count("pk", filter=overdue),
         week=Count("pk", filter=this_week),
+        upcoming=Count("pk", filter=upcoming),
         progress=Count("pk", filter=in_progress),
         open=Count("pk", filter=OPEN),
     )
-
-    def listing(condition: Q, order: tuple[str, ...]) -> list[WorkItem]:
-        rows = list(base.filter(condition).select_related("parent").order_by(*order)[:LIST_LIMIT])
-        return decorate(user, rows)
-
+    links = {
+        "overdue": f"{TREE}?mine=on&due=overdue",
+        "week": f"{TREE}?mine=on&due=week",
+        "upcoming": f"{TREE}?mine=on&due=two_weeks",
+        "progress": f"{TREE}?mine=on&status=in_progress",
+        "open": f"{TREE}?mine=on&{OPEN_STATUSES}",
+    }
+    specs = [
+        ("overdue", "Overdue", overdue, counts["overdue"], "Nothing overdue."),
+        ("week", "Due this week", this_week, counts["week"], "Nothing due this week."),
+        ("upcoming", "Next two weeks", upcoming, counts["upcoming"], "Nothing due in two weeks."),
+        ("progress", "In progress", in_progress, counts["progress"], "Nothing in progress."),
+    ]
+    rows = {
+        key: decorate(
+            user,
+            list(base.filter(condition).order_by("due_date", "-priority_rank", "pk")[:LIST_LIMIT]),
+        )
+        for key, _, condition, count, _ in specs
+        if count
+    }
+    trails = ancestor_trails(item.pk for listed in rows.values() for item in listed)
+    lists = [
+        Listing(
+            key=key,
+            heading=heading,
+            count=count,
+            link=links[key],
+            empty=empty,
+            groups=_grouped(rows.get(key, []), trails),
+            shown=len(rows.get(key, [])),
+        )
+        for key, heading, _, count, empty in specs
+    ]
     return MyWork(
         overdue_count=counts["overdue"],
         due_this_week_count=counts["week"],
         in_progress_count=counts["progress"],
         open_count=counts["open"],
-        overdue=listing(overdue, ("due_date", "-priority_rank")),
-        due_this_week=listing(this_week, ("due_date", "-priority_rank")),
-        in_progress=listing(in_progress, ("due_date", "-priority_rank")),
+        upcoming_count=counts["upcoming"],
+        links=links,
+        lists=lists,
     )

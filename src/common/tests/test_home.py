@@ -46,3 +46,120 @@ def test_my_work_counts_what_is_mine_and_nothing_else(client, cast):
     assert 'data-testid="count-open">2<' in html
     assert "Late report" in html and "Team visit" in html
     assert "Someone else" not in html
+
+
+def _my_items(cast):
+    today = timezone.localdate()
+    project = item("project", "Education support", organization=cast.office)
+    activity = item("activity", "Provincial consultation", parent=project)
+    item(
+        "task",
+        "Book the hall",
+        parent=activity,
+        assignees=[cast.staff],
+        due_date=today - dt.timedelta(days=1),
+    )
+    item(
+        "task",
+        "Send invitations",
+        parent=activity,
+        assignees=[cast.staff],
+        due_date=today + dt.timedelta(days=10),
+    )
+    item(
+        "task",
+        "Stand-alone errand",
+        organization=cast.office,
+        teams=[cast.field_team],
+        due_date=today + dt.timedelta(days=3),
+        status="in_progress",
+    )
+    item(
+        "task",
+        "Not mine",
+        organization=cast.office,
+        assignees=[cast.manager],
+        due_date=today + dt.timedelta(days=2),
+    )
+    item(
+        "task",
+        "Far away",
+        organization=cast.office,
+        assignees=[cast.staff],
+        due_date=today + dt.timedelta(days=30),
+    )
+    return project
+
+
+def test_every_counter_opens_the_list_it_counts(client, cast):
+    _my_items(cast)
+    client.force_login(cast.staff)
+    html = client.get("/").content.decode()
+    for key in ("overdue", "upcoming", "progress", "open"):
+        link = html.split(f'data-testid="link-{key}"')[0].rsplit('href="', 1)[1].split('"')[0]
+        count = int(html.split(f'data-testid="count-{key}">')[1].split("<")[0])
+        listed = client.get(link.replace("&amp;", "&")).content.decode()
+        titles = [
+            t
+            for t in (
+                "Book the hall",
+                "Send invitations",
+                "Stand-alone errand",
+                "Far away",
+                "Not mine",
+            )
+            if f">{t}<" in listed
+        ]
+        assert len(titles) == count, (key, link, titles)
+
+
+def test_the_next_two_weeks_are_listed(client, cast):
+    _my_items(cast)
+    client.force_login(cast.staff)
+    html = client.get("/").content.decode()
+    upcoming = html.split('data-testid="list-upcoming"')[1].split("</section>")[0]
+    assert "Send invitations" in upcoming and "Stand-alone errand" in upcoming
+    assert "Far away" not in upcoming and "Book the hall" not in upcoming
+    assert 'data-testid="count-upcoming">2<' in html
+
+
+def test_listed_items_are_grouped_by_project_with_their_path(client, cast):
+    _my_items(cast)
+    client.force_login(cast.staff)
+    html = client.get("/").content.decode()
+    upcoming = html.split('data-testid="list-upcoming"')[1].split("</section>")[0]
+    groups = [g.split(">", 1)[1].split("<")[0] for g in upcoming.split('data-testid="group"')[1:]]
+    assert groups == ["Stand-alone errand", "Education support"]
+    assert 'data-testid="path">Provincial consultation<' in upcoming
+
+
+def test_my_work_costs_the_same_queries_for_few_and_many_items(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _my_items(cast)
+    # Something in every list, so both pages fill the same lists.
+    item(
+        "task",
+        "Due today",
+        organization=cast.office,
+        assignees=[cast.staff],
+        due_date=timezone.localdate(),
+    )
+    client.force_login(cast.staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    project = item("project", "Water systems", organization=cast.office)
+    for n in range(25):
+        activity = item("activity", f"Site visit {n}", parent=project)
+        item(
+            "task",
+            f"Prepare visit {n}",
+            parent=activity,
+            assignees=[cast.staff],
+            due_date=timezone.localdate() + dt.timedelta(days=n % 12),
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get("/")
+    assert len(many) == len(few)
