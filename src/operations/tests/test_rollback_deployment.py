@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -36,10 +38,26 @@ CHANGE = (
 )
 
 
-@pytest.mark.postgres_only
-def test_the_literal_psql_line_restores_nothing_and_rollback_deployment_restores_all(
-    scratch_postgres, tmp_path
-):
+@dataclass
+class Deployed:
+    """A PostgreSQL office backed up with the checklist's pg_dump, then changed by its people."""
+
+    env: dict
+    pg: dict
+    name: str
+    dump: Path
+    before: str
+    changed: str
+
+    def titles(self) -> str:
+        return manage(self.env, "shell", "-c", TITLES).stdout
+
+    def rollback(self, *, check: bool = True) -> subprocess.CompletedProcess:
+        return manage(self.env, "rollback_deployment", str(self.dump), "--yes", check=check)
+
+
+@pytest.fixture
+def deployed(scratch_postgres, tmp_path) -> Deployed:
     name, env, pg = scratch_postgres
     manage(env, "migrate", "--noinput")
     manage(env, "shell", "-c", ADD_ITEMS)
@@ -50,60 +68,50 @@ def test_the_literal_psql_line_restores_nothing_and_rollback_deployment_restores
     manage(env, "shell", "-c", CHANGE)
     changed = manage(env, "shell", "-c", TITLES).stdout
     assert changed != before
+    return Deployed(env, pg, name, dump, before, changed)
 
+
+@pytest.mark.postgres_only
+def test_the_literal_psql_line_restores_nothing_and_rollback_deployment_restores_all(deployed):
     # The checklist's rollback line, as written: it exits 0 and restores nothing.
-    with dump.open() as handle:
+    with deployed.dump.open() as handle:
         literal = subprocess.run(
-            ["psql", name], stdin=handle, env=pg, capture_output=True, text=True
+            ["psql", deployed.name], stdin=handle, env=deployed.pg, capture_output=True, text=True
         )
     assert literal.returncode == 0
     assert "already exists" in literal.stderr
-    assert manage(env, "shell", "-c", TITLES).stdout == changed
+    assert deployed.titles() == deployed.changed
 
-    result = manage(env, "rollback_deployment", str(dump), "--yes")
+    result = deployed.rollback()
     assert "every count matches the file" in result.stdout
     assert "USE_WORKITEM_MODEL=0" in result.stdout
-    assert manage(env, "shell", "-c", TITLES).stdout == before
+    assert deployed.titles() == deployed.before
 
 
 @pytest.mark.postgres_only
-def test_a_truncated_dump_is_refused_before_the_database_is_touched(scratch_postgres, tmp_path):
-    name, env, pg = scratch_postgres
-    manage(env, "migrate", "--noinput")
-    manage(env, "shell", "-c", ADD_ITEMS)
-    dump = tmp_path / "backup_workitem_deployment_20261128.sql"
-    with dump.open("w") as handle:
-        subprocess.run(["pg_dump", name], stdout=handle, env=pg, check=True)
-    manage(env, "shell", "-c", CHANGE)
-    changed = manage(env, "shell", "-c", TITLES).stdout
-    data = dump.read_text()
-    dump.write_text(data[: data.index("COPY public.common_workitem") + 200])
+def test_a_truncated_dump_is_refused_before_the_database_is_touched(deployed):
+    data = deployed.dump.read_text()
+    deployed.dump.write_text(data[: data.index("COPY public.common_workitem") + 200])
 
-    result = manage(env, "rollback_deployment", str(dump), "--yes", check=False)
+    result = deployed.rollback(check=False)
 
     assert result.returncode == 1
     assert "Refusing to restore" in result.stderr and "truncated" in result.stderr
-    assert manage(env, "shell", "-c", TITLES).stdout == changed
+    assert deployed.titles() == deployed.changed
 
 
 @pytest.mark.postgres_only
-def test_an_error_inside_the_dump_rolls_the_whole_restore_back(scratch_postgres, tmp_path):
-    name, env, pg = scratch_postgres
-    manage(env, "migrate", "--noinput")
-    manage(env, "shell", "-c", ADD_ITEMS)
-    dump = tmp_path / "backup_workitem_deployment_20261128.sql"
-    with dump.open("w") as handle:
-        subprocess.run(["pg_dump", name], stdout=handle, env=pg, check=True)
-    manage(env, "shell", "-c", CHANGE)
-    changed = manage(env, "shell", "-c", TITLES).stdout
-    text = dump.read_text()
-    dump.write_text(text.replace("CREATE TABLE public.common_workitem (", "CREATE TABLE oops (", 1))
+def test_an_error_inside_the_dump_rolls_the_whole_restore_back(deployed, tmp_path):
+    text = deployed.dump.read_text()
+    deployed.dump.write_text(
+        text.replace("CREATE TABLE public.common_workitem (", "CREATE TABLE oops (", 1)
+    )
 
-    result = manage(env, "rollback_deployment", str(dump), "--yes", check=False)
+    result = deployed.rollback(check=False)
 
     assert result.returncode == 1
     assert "rolled back, nothing changed" in result.stderr
-    assert manage(env, "shell", "-c", TITLES).stdout == changed
+    assert deployed.titles() == deployed.changed
     assert not (tmp_path / "maintenance").exists()  # the site is open again
 
 
