@@ -94,3 +94,19 @@ def sign_in(page, live_server, username: str, password: str = "correct horse bat
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def expand_row(page, work_item) -> None:
+    """Open a tree row's children and wait until they are in the table."""
+    page.wait_for_selector("#tree-body[aria-busy=false]")  # remembered rows are re-opened
+    button = page.locator(f"#row-{work_item.pk} .expander")
+    button.wait_for()
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    page.wait_for_selector(f"#row-{work_item.pk} .expander[aria-expanded=true]")
+    page.wait_for_selector(f"tr.tree-row[data-parent='{work_item.pk}']")
+
+
+def progress_of(page, work_item) -> int:
+    """The progress a tree row shows."""
+    return int(page.locator(f"#row-{work_item.pk} progress").get_attribute("value"))

@@ -100,3 +100,17 @@ def test_deleting_with_children_needs_a_choice_and_then_does_it(client, cast):
     response = client.post(url, {"children": "reparent"})
     assert response.status_code == 302
     assert list(project.children.values_list("title", flat=True)) == ["Task"]
+
+
+def test_moving_a_top_level_item_to_the_top_level_says_nothing_moved(client, cast):
+    top = item("project", "Already on top", organization=cast.office)
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("common:move", args=[top.pk]),
+        {"parent": "", "expected_version": top.version},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "“Already on top” is already at the top level; nothing was moved." in text
+    assert "was moved." not in text.replace("nothing was moved.", "")
+    assert WorkItem.objects.get(pk=top.pk).version == top.version
