@@ -111,3 +111,14 @@ def test_the_bell_is_an_icon_the_product_ships(page, live_server, cast):
     assert bell.get_attribute("aria-label").startswith("Notifications")
     box = bell.locator("svg").bounding_box()
     assert box["width"] >= 16 and box["height"] >= 16
+
+
+def test_a_touch_screen_is_pointed_to_move_instead_of_dragging(touch_page, live_server, cast):
+    page = touch_page
+    item("project", "Coastal clean-up", organization=cast.office)
+    sign_in(page, live_server, "marco")
+    visit(page, live_server, "/oobc-management/work-items/")
+    assert page.locator("[data-testid=move-hint]").is_visible()
+    assert not page.locator("[data-testid=drag-hint]").is_visible()
+    move = page.locator("tr.tree-row a:has-text('Move…')").bounding_box()
+    assert move["height"] >= 44 and move["width"] >= 44

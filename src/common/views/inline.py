@@ -41,7 +41,7 @@ def _affected_rows(
     page, and the ancestor whose detail page this is (when the request came from one).
     """
     path = ancestor_ids_of_many([item.pk])[item.pk]  # root first
-    shown = path[len(path) - depth :] if depth else []
+    shown = path[max(0, len(path) - depth) :] if depth else []
     detail_raw = request.POST.get("detail", "")
     detail_id = int(detail_raw) if is_id(detail_raw) else None
     if detail_id not in (*path, item.pk):
@@ -51,7 +51,10 @@ def _affected_rows(
         r.pk: r
         for r in with_row_data(WorkItem.objects.visible_to(request.user).filter(pk__in=wanted))
     }
-    depths = {item.pk: depth} | {pk: level for level, pk in enumerate(shown)}
+    # The parent sits one level above the row, the grandparent two, and so on.
+    depths = {item.pk: depth} | {
+        pk: depth - distance for distance, pk in enumerate(reversed(shown), 1)
+    }
     rows = [loaded[pk] for pk in [item.pk, *reversed(shown)] if pk in loaded]
     decorate(request.user, rows, depths)
     return rows, loaded.get(detail_id) if detail_id else None
