@@ -58,7 +58,7 @@ def test_next_month_is_written_as_the_first_of_that_month(zoned_page, live_serve
     sign_in(page, live_server, "sofia")
     page.goto(f"{live_server.url}{CALENDAR}?view=dayGridMonth&date=2026-11-01")
     shown(page)
-    page.click("button[aria-label='Next month'], button[title='Next month'], .fc-next-button")
+    page.get_by_role("button", name="Next month").click()
     page.wait_for_function("() => location.href.includes('date=2026-12')")
     page.reload()
     assert shown(page)[1].startswith("2026-12")

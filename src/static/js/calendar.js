@@ -131,7 +131,11 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     loadFiltersFromUrl();
-    if (phone) document.getElementById("filter-box").open = false;
+    const filterBox = document.getElementById("filter-box");
+    const narrow = window.matchMedia("(max-width: 1023px)");
+    if (phone) filterBox.open = false;
+    // Turning a tablet or resizing a window folds or unfolds them the same way.
+    narrow.addEventListener("change", (change) => { filterBox.open = !change.matches; });
     const fallbackView = window.matchMedia("(max-width: 639px)").matches ? "listMonth" : "dayGridMonth";
     const initialView = VIEWS.includes(url.searchParams.get("view")) ? url.searchParams.get("view") : fallbackView;
     const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
