@@ -108,3 +108,19 @@ def test_an_inline_change_answers_more_rows_without_more_queries(client, cast):
     # The roll-up walks the ancestor path (a read and a write per level, 18 vs 26 queries
     # today); the four extra ancestor rows in the answer add nothing on top of that.
     assert counts[1] - counts[0] <= 2 * (6 - 2)
+
+
+def test_completing_a_parent_from_the_offer_offers_the_grandparent_next(client, cast):
+    project = item("project", "Programme", organization=cast.office)
+    activity = item("activity", "Workshop", parent=project)
+    task = item("task", "Only task", parent=activity)
+    client.force_login(cast.manager)
+    client.post(reverse("common:set_status", args=[task.pk]), {"status": "completed"})
+    html = client.post(
+        reverse("common:set_status", args=[activity.pk]),
+        {"status": "completed", "oob": "1", "depth": "0"},
+    ).content.decode()
+    assert html.lstrip().startswith('<p class="flash flash-success"')  # for the message area
+    assert "“Workshop” is now completed." in html
+    assert "Everything under “Programme” is done." in html
+    assert 'id="messages"' not in html  # the offer is the answer itself, not a second swap

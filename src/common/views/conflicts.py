@@ -89,7 +89,9 @@ def merged_changes(form: WorkItemForm, merge: Merge, current: WorkItem) -> dict[
     return changes
 
 
-def _data_values(form_field: forms.Field, value: Any, *, initial: bool) -> list[str]:
+def _data_values(value: Any, *, initial: bool) -> list[str]:
+    """`value` as the form would post it (a checkbox posts "on" or nothing; its hidden
+    initial input posts "True"/"False")."""
     if value is None:
         return [""]
     if isinstance(value, list | tuple):
@@ -112,9 +114,9 @@ def rebase(form: WorkItemForm, merge: Merge, current: WorkItem) -> None:
             continue
         bound = form[name]
         value = merge.current_values.get(name)
-        data.setlist(bound.html_initial_name, _data_values(bound.field, value, initial=True))
+        data.setlist(bound.html_initial_name, _data_values(value, initial=True))
         if name in merge.theirs and name not in merge.mine:
-            data.setlist(bound.html_name, _data_values(bound.field, value, initial=False))
+            data.setlist(bound.html_name, _data_values(value, initial=False))
     data["expected_version"] = str(current.version)
     form.data = data
 
