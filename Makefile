@@ -9,11 +9,14 @@ STAMPS := .make
 MANAGE := cd src && ../$(PY) manage.py
 # PostgreSQL used by `make test` when DATABASE_URL does not already point at one.
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# The port `make run` serves on: `make run PORT=8080`.
+PORT ?= 8000
 
 .PHONY: help run test test-sqlite test-postgres drill lint install assets browser bench clean
 
 help:
 	@echo "make run    - set up everything, load demo data, serve on http://127.0.0.1:8000"
+	@echo "              (another port: make run PORT=8080)"
 	@echo "make test   - lint, then the whole test suite on SQLite and PostgreSQL"
 	@echo "make bench  - benchmarks (see bench/README.md)"
 
@@ -58,8 +61,10 @@ run: install assets .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) ensure_admin
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops; e-mails are written to var/mail/)"
+	@# Links in e-mails point at this port unless SITE_URL is set (environment or .env).
+	@grep -q '^SITE_URL=' .env || export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(PY) tools/check_pins.py

@@ -267,10 +267,12 @@ WORK_ITEM_MAX_DEPTH = env.int("WORK_ITEM_MAX_DEPTH", default=8)
 # --- Mail and links in mail ------------------------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # EMAIL_URL like smtp+tls://user:password@mail.example.org:587. Default: the local mail server
-# on a production host, the console while developing.
-_mail = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-_mail_options = (
-    {
+# on a production host; while developing, one file per sent batch under MAIL_DIR (git-ignored),
+# so the demo's assignment e-mails do not flood the console `make run` prints to.
+_mail = env.email_url("EMAIL_URL", default="filemail://" if DEBUG else "smtp://localhost:25")
+MAIL_DIR = env.path("MAIL_DIR", default=REPO_DIR / "var" / "mail")
+if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mail_options = {
         "host": _mail.get("EMAIL_HOST"),
         "port": _mail.get("EMAIL_PORT"),
         "username": _mail.get("EMAIL_HOST_USER"),
@@ -279,9 +281,12 @@ _mail_options = (
         "use_ssl": _mail.get("EMAIL_USE_SSL", False),
         "timeout": 20,
     }
-    if _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-    else {}
-)
+elif _mail["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ drops the leading "/" of filemail:///some/folder; no folder: MAIL_DIR.
+    _mail_file = _mail.get("EMAIL_FILE_PATH")
+    _mail_options = {"file_path": str(Path("/" + _mail_file) if _mail_file else MAIL_DIR)}
+else:
+    _mail_options = {}
 MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OBCMS Work <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
