@@ -16,14 +16,28 @@ from rest_framework.permissions import BasePermission
 
 from common import permissions
 
-#: Paths a person without a role may still use: signing in and out, changing their password,
-#: the admin (its own "no permission" page), static files and health probes.
+#: Paths a person without a role may still use: signing in and out, their password and profile
+#: (all under /accounts/), the admin (its own "no permission" page), static files and probes.
 OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/health/", "/ready/", "/favicon.ico")
 
 
+def _names(people: list) -> str:
+    names = [p.display_name for p in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def no_role_message(user) -> str:
+    """One sentence: what is missing (a role, an organisation) and whom by name to ask."""
     organization = getattr(user, "organization", None)
     whom = f"an administrator of {organization.name}" if organization else "an administrator"
+    managers = permissions.people_managers_of(user)
+    if managers:
+        whom += f" ({_names(managers)})"
+    if organization is None and user.has_perm(permissions.VIEW_ITEMS):
+        return (
+            "Your account belongs to no organisation yet, so there is nothing to show you; "
+            f"ask {whom} to add you to one."
+        )
     return (
         "Your account has no role yet, so there is nothing to show you; "
         f"ask {whom} to give you one."

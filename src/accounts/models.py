@@ -52,9 +52,19 @@ class User(AbstractUser):
         related_name="users",
         help_text="The organisation whose work items this person sees.",
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Times on pages are shown in this zone; empty: the office's (TIME_ZONE).",
+    )
 
     class Meta:
         ordering = ["username"]
+        permissions = [
+            # Granted by the Manager role: invite people into an organisation one may see,
+            # change their roles and switch their accounts off and on (`common.permissions`).
+            ("manage_people", "Can invite people and change their roles and access"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -163,6 +173,60 @@ class ApiToken(models.Model):
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class Invitation(models.Model):
+    """An e-mailed offer to join an organisation with a role; accepting it creates the account.
+
+    The link carries a signed, time-stamped token naming the row and its current `nonce`
+    (`accounts.invitations`): sending again rotates the nonce, so only the newest link works, and
+    accepting sets `accepted_at`, so it works once.
+    """
+
+    email = models.EmailField()
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=50)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["email"], name="invitation_email")]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.organization} as {self.role}"
+
+    @property
+    def expires_at(self):
+        from .invitations import max_age
+
+        return self.sent_at + max_age()
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither accepted nor revoked nor past its expiry."""
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class SignInLockout(models.Model):

@@ -28,11 +28,18 @@ _VIEWER = [
     "accounts.view_user",
     "accounts.view_organization",
 ]
-_STAFF = [*_VIEWER, "common.add_workitem", "common.change_workitem", "common.delete_own_workitem"]
+_STAFF = [
+    *_VIEWER,
+    "common.add_workitem",
+    "common.change_workitem",
+    "common.delete_own_workitem",
+    "collaboration.add_comment",
+]
 _MANAGER = [
     *_STAFF,
     "common.delete_workitem",
     "common.manage_organization_items",
+    "collaboration.moderate_comment",
     "accounts.add_team",
     "accounts.change_team",
     # Members are edited on the team's page; without these the page could not list them.
@@ -40,6 +47,8 @@ _MANAGER = [
     "accounts.add_teammembership",
     "accounts.change_teammembership",
     "accounts.delete_teammembership",
+    # Invite people into the own organisation and change their roles and access (People page).
+    "accounts.manage_people",
 ]
 _ADMINISTRATOR = [
     *_MANAGER,
@@ -84,7 +93,13 @@ def assign_role(user: User, role: str) -> None:
     user.groups.remove(*Group.objects.filter(name__in=ROLES))
     user.groups.add(Group.objects.get(name=role))
     # Drop Django's cached permission sets so the new role applies at once.
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_role_cache"):
+    for attr in (
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+        "_role_cache",
+        "_grantable_roles",
+    ):
         user.__dict__.pop(attr, None)
 
 
@@ -93,3 +108,14 @@ def role_of(user: User) -> str | None:
         names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
         user.__dict__["_role_cache"] = next((r for r in ROLES if r in names), None)
     return user.__dict__["_role_cache"]
+
+
+def role_permissions(role: str) -> set[str]:
+    """The permissions the role's group grants now, as `app_label.codename` strings."""
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in Group.objects.filter(name=role).values_list(
+            "permissions__content_type__app_label", "permissions__codename"
+        )
+        if codename
+    }

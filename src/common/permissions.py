@@ -15,7 +15,10 @@ Django permissions granted by the role groups (`accounts.roles`), never role nam
   whoever may edit that item;
 * and none of the changes while work items are not yet the system of record
   (`USE_WORKITEM_MODEL=0`): every page, the admin and the API then show people the read-only
-  state up front instead of refusing on submit.
+  state up front instead of refusing on submit;
+* people: `manage_people` (the Manager role) invites people into an organisation one sees,
+  changes their roles and switches their accounts off and on — never one's own account, never
+  a role (or a person holding one) with permissions one lacks.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Model, Q, QuerySet
 
 if TYPE_CHECKING:
-    from accounts.models import Organization, Team, User
+    from accounts.models import ApiToken, Organization, Team, User
 
     from .models import WorkItem, WorkItemQuerySet
 
@@ -41,6 +44,7 @@ VIEW_ITEMS = "common.view_workitem"
 VIEW_PEOPLE = "accounts.view_user"
 VIEW_TEAMS = "accounts.view_team"
 VIEW_ORGANIZATIONS = "accounts.view_organization"
+MANAGE_PEOPLE = "accounts.manage_people"
 
 
 def writes_open() -> bool:
@@ -55,11 +59,16 @@ def _active(user) -> bool:
 
 
 def has_role(user) -> bool:
-    """Whether the person may read anything at all (every role grants `view_workitem`).
+    """Whether the person may read anything at all: a role (every role grants `view_workitem`)
+    and an organisation to read in (or every organisation).
 
-    People without a role get an explicit "ask an administrator" page instead of empty lists.
+    People without either get an explicit "ask …" page instead of empty lists.
     """
-    return _active(user) and user.has_perm(VIEW_ITEMS)
+    return (
+        _active(user)
+        and user.has_perm(VIEW_ITEMS)
+        and (user.organization_id is not None or user.has_perm(VIEW_ALL))
+    )
 
 
 def _in_scope(queryset: QuerySet, user, read_permission: str, org_lookup: str) -> QuerySet:
@@ -180,6 +189,37 @@ def can_create_root(user, organization: Organization | None) -> bool:
     return user.has_perm(MANAGE_ALL) or organization.pk == user.organization_id
 
 
+# --- the conversation about an item (the collaboration app) ---------------------------------
+COMMENT = "collaboration.add_comment"
+MODERATE_COMMENTS = "collaboration.moderate_comment"
+
+
+def can_comment(user, item: WorkItem) -> bool:
+    """Whoever may see the item and holds a contributing role (Viewers read only)."""
+    return can_view(user, item) and user.has_perm(COMMENT)
+
+
+def can_change_comment(user, comment) -> bool:
+    """Authors edit their own words, while they may still see the item."""
+    return (
+        comment.deleted_at is None
+        and comment.author_id == getattr(user, "pk", None)
+        and can_view(user, comment.work_item)
+    )
+
+
+def can_remove_comment(user, comment) -> bool:
+    """Authors remove their own; moderators (Managers) any comment in their organisation."""
+    if comment.deleted_at is not None or not can_view(user, comment.work_item):
+        return False
+    if comment.author_id == user.pk:
+        return True
+    organization_id = comment.work_item.organization_id
+    return user.has_perm(MODERATE_COMMENTS) and (
+        user.has_perm(MANAGE_ALL) or organization_id == user.organization_id
+    )
+
+
 def creatable_organization(user: User) -> Organization | None:
     """The organisation a new top-level item of `user` belongs to by default."""
     return user.organization if _active(user) else None
@@ -234,6 +274,108 @@ def edit_rights(user) -> EditRights:
         manage_org=user.has_perm(MANAGE_ORG),
         change=user.has_perm(CHANGE),
         organization_id=user.organization_id,
+    )
+
+
+# --- people: invitations, roles, switching accounts off and on ---------------------------------
+def people_organizations(user) -> QuerySet[Organization]:
+    """Organisations whose people `user` may invite and manage (own; all with `VIEW_ALL`)."""
+    from accounts.models import Organization
+
+    if not _active(user) or not user.has_perm(MANAGE_PEOPLE):
+        return Organization.objects.none()
+    return visible_organizations(user)
+
+
+def can_manage_people(user, organization: Organization | None) -> bool:
+    """Whether `user` may invite into `organization` and manage its people."""
+    if organization is None or not _active(user) or not user.has_perm(MANAGE_PEOPLE):
+        return False
+    if not user.has_perm(VIEW_ORGANIZATIONS):
+        return False
+    return user.has_perm(VIEW_ALL) or organization.pk == user.organization_id
+
+
+def grantable_roles(user) -> list[str]:
+    """The roles `user` may give, lowest first: those whose permissions `user` holds all of.
+
+    So a manager gives Viewer, Staff or Manager but never Administrator, and a group an
+    administrator widens later is judged by what it grants, not by its name. Read once per
+    user object (a page of people asks for every row).
+    """
+    from accounts.roles import ROLES, role_permissions
+
+    if not _active(user) or not user.has_perm(MANAGE_PEOPLE):
+        return []
+    if "_grantable_roles" not in user.__dict__:
+        held = user.get_all_permissions()
+        user.__dict__["_grantable_roles"] = [
+            r for r in reversed(ROLES) if role_permissions(r) <= held
+        ]
+    return user.__dict__["_grantable_roles"]
+
+
+def can_grant_role(user, role: str) -> bool:
+    """Whether `user` may give `role` (see `grantable_roles`)."""
+    return role in grantable_roles(user)
+
+
+def can_manage_person(user, person: User) -> bool:
+    """Whether `user` may change `person`'s role or switch their account off or on.
+
+    Never one's own account (nobody locks themselves out by accident), never someone outside
+    the organisations one manages, and never someone whose role (or superuser flag) reaches
+    further than one's own.
+    """
+    if person.pk == getattr(user, "pk", None) or not _active(user):
+        return False
+    if person.organization_id is None:
+        if not (user.has_perm(MANAGE_PEOPLE) and user.has_perm(VIEW_ALL)):
+            return False
+    elif not can_manage_people(user, person.organization):
+        return False
+    if person.is_superuser and not user.is_superuser:
+        return False
+    role = person.role
+    return role is None or can_grant_role(user, role)
+
+
+def can_revoke_token(user, token: ApiToken) -> bool:
+    """A token's owner may revoke it; so may whoever edits people's accounts and sees its owner."""
+    if not _active(user):
+        return False
+    if token.user_id == user.pk:
+        return True
+    return (
+        user.has_perm("accounts.change_user")
+        and visible_people(user).filter(pk=token.user_id).exists()
+    )
+
+
+def people_managers_of(person: User, limit: int = 3) -> list[User]:
+    """Whom `person` can ask for a role: those managing their organisation's people, else
+    administrators who see every organisation (for the "no role yet" sentence)."""
+    from accounts.models import User
+
+    def holding(codename: str, app_label: str) -> Q:
+        lookup = {"codename": codename, "content_type__app_label": app_label}
+        return Q(**{f"groups__permissions__{k}": v for k, v in lookup.items()}) | Q(
+            **{f"user_permissions__{k}": v for k, v in lookup.items()}
+        )
+
+    managers = (
+        User.objects.filter(holding("manage_people", "accounts") | Q(is_superuser=True))
+        .filter(is_active=True)
+        .exclude(pk=person.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    if person.organization_id is not None:
+        own = list(managers.filter(organization_id=person.organization_id)[:limit])
+        if own:
+            return own
+    return list(
+        managers.filter(holding("view_all_organizations", "common") | Q(is_superuser=True))[:limit]
     )
 
 

@@ -34,6 +34,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # People (managers), Profile, joining by invitation, password reset by e-mail.
+    path("", include("accounts.urls")),
     path("oobc-management/work-items/", include("common.urls")),
     path("oobc-management/calendar/", include("common.calendar_urls")),
     path("notifications/", include("notifications.urls")),

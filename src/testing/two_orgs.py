@@ -16,8 +16,16 @@ from django.db.models import Model
 from django.http import QueryDict
 from django.utils import timezone
 
-from accounts.models import ApiToken, Organization, SignInLockout, Team, TeamMembership, User
-from accounts.roles import MANAGER, VIEWER
+from accounts.models import (
+    ApiToken,
+    Invitation,
+    Organization,
+    SignInLockout,
+    Team,
+    TeamMembership,
+    User,
+)
+from accounts.roles import MANAGER, STAFF, VIEWER
 from common.calendar import subscriptions
 from common.models import CalendarSubscription, WorkItem
 from common.services import link_items
@@ -48,6 +56,7 @@ class World:
     b_items: list[WorkItem] = field(default_factory=list)
     b_people: list[User] = field(default_factory=list)
     b_subscription: CalendarSubscription | None = None
+    b_invitation: Invitation | None = None
     no_role: User | None = None
 
 
@@ -127,6 +136,16 @@ def build_world(cast: Cast) -> World:
         )
     world.b_subscription, _token = subscriptions.issue(
         world.b_people[0], canary("subscription"), QueryDict()
+    )
+
+    # An invitation into B waiting to be accepted: the People page must never show or touch it.
+    world.b_invitation = Invitation.objects.create(
+        email=f"{canary('invite')}@b.example",
+        organization=partner,
+        role=STAFF,
+        first_name=canary("invitee"),
+        invited_by=b_manager,
+        nonce="b",
     )
 
     world.no_role = User.objects.create_user(
@@ -243,5 +262,13 @@ def b_snapshot(world: World) -> dict[str, list]:
         ),
         "tokens": list(
             ApiToken.objects.filter(user__organization_id=partner).order_by("pk").values()
+        ),
+        "roles": sorted(
+            User.groups.through.objects.filter(user__organization_id=partner).values_list(
+                "user_id", "group_id"
+            )
+        ),
+        "invitations": list(
+            Invitation.objects.filter(organization_id=partner).order_by("pk").values()
         ),
     }

@@ -22,6 +22,8 @@ from django.contrib.admindocs.views import extract_views_from_urlpatterns, simpl
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import get_resolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from common import permissions
 from common.models import WorkItem
@@ -99,7 +101,17 @@ def _values(world: World, path: str, name: str) -> list[str]:
     b_items = [i.pk for i in world.b_items]
     if name in ("pk", "id") or (name == "object_id" and path.startswith("/admin/r/")):
         notification = world.b_people[0].notifications.first()
-        return [str(v) for v in [*b_items, notification.pk, world.b_subscription.pk]]
+        people = [p.pk for p in world.b_people]
+        return [
+            str(v)
+            for v in [
+                *b_items,
+                notification.pk,
+                world.b_subscription.pk,
+                *people,
+                world.b_invitation.pk,
+            ]
+        ]
     if name == "object_id":
         label = ".".join(path.split("/")[2:4])
         record = world.other.get(label)
@@ -108,6 +120,8 @@ def _values(world: World, path: str, name: str) -> list[str]:
         return [str(ContentType.objects.get_for_model(WorkItem).pk)]
     if name == "token":
         return ["not-a-token"]
+    if name == "uidb64":  # a password-reset link for B's person, with a made-up token
+        return [urlsafe_base64_encode(force_bytes(world.b_people[0].pk))]
     if name == "fmt":
         return ["csv", "xlsx"]
     if name == "app_label":
@@ -144,6 +158,7 @@ def _aimed_at_b(world: World) -> list[str]:
         f"/admin/accounts/team/add/?organization={org}",
         f"/admin/common/workitem/?organization__id__exact={org}",
         f"/admin/accounts/user/?organization__id__exact={org}",
+        f"/people/?organization={org}",
     ]
     for source_model, model_admin in admin.site._registry.items():
         for owner, fields in [(source_model, model_admin.autocomplete_fields)] + [

@@ -1,0 +1,1 @@
+"""Pages of the accounts app: People (managers), Profile (everyone), joining and password reset."""
