@@ -53,7 +53,11 @@ def test_create_move_and_complete_with_the_keyboard_only(page, live_server, cast
     page.keyboard.press("Enter")
     page.wait_for_selector("#candidate-search:focus")  # the dialog starts in its search box
     page.keyboard.type("Coastal")
+    # The dialog first lists every candidate, then only the matches: wait for the matches.
     page.wait_for_selector("[data-testid=candidates] :text('Coastal resilience')")
+    page.wait_for_selector(
+        "[data-testid=candidates] :text('River clean-up drive')", state="detached"
+    )
     tab_to(page, "button[aria-label='Move here, under Coastal resilience']")
     assert_accessible(page)
     page.keyboard.press("Enter")
