@@ -43,6 +43,8 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "Due soon"
         OVERDUE = "overdue", "Overdue"
         DIGEST = "digest", "Daily digest"
+        MENTIONED = "mentioned", "Mentioned you"
+        COMMENTED = "commented", "New comments"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

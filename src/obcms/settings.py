@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "common",
+    "collaboration",
     "notifications",
     "operations",
     "legacy",

@@ -129,20 +129,27 @@ def _explain(item: WorkItem, children: list[WorkItem]) -> ProgressExplanation:
 
 
 def _history(item: WorkItem) -> list[HistoryEntry]:
-    records = list(
-        item.history.select_related("history_user").order_by("-history_id")[: HISTORY_LIMIT + 1]
-    )
+    return history_entries(item)
+
+
+def history_entries(item: WorkItem, before=None, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The item's newest `limit` changes (older than `before`, when given), each with the
+    fields it changed, in one query: the page's records and the one before them."""
+    records_qs = item.history.select_related("history_user").order_by("-history_id")
+    if before is not None:
+        records_qs = records_qs.filter(history_date__lt=before)
+    records = list(records_qs[: limit + 1])
     entries: list[HistoryEntry] = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
-        if len(entries) == HISTORY_LIMIT:
+        if len(entries) == limit:
             break
         changes = []
         if older is not None:
             for name in TRACKED:
                 attr = "parent_id" if name == "parent" else name
-                before, after = getattr(older, attr), getattr(newer, attr)
-                if before != after:
-                    changes.append((name.replace("_", " "), before, after))
+                before_value, after = getattr(older, attr), getattr(newer, attr)
+                if before_value != after:
+                    changes.append((name.replace("_", " "), before_value, after))
         entries.append(
             HistoryEntry(
                 when=newer.history_date,

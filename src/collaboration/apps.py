@@ -1,0 +1,25 @@
+"""Collaboration: the conversation about a work item — comments, mentions, watchers and the
+item's activity stream. Built beside the domain core: it reads items through the permission
+module, writes only its own records, and hooks into the core by signals and the detail page's
+extension point, so `common` never imports it."""
+
+from django.apps import AppConfig
+
+
+class CollaborationConfig(AppConfig):
+    name = "collaboration"
+    verbose_name = "Collaboration"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from common import extensions
+        from common.signals import work_items_changed
+
+        from .watching import watch_new_and_assigned
+
+        work_items_changed.connect(watch_new_and_assigned, dispatch_uid="collaboration.watch")
+        extensions.register_detail_section(
+            extensions.DetailSection(
+                key="conversation", title="Conversation", url_name="collaboration:stream"
+            )
+        )

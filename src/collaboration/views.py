@@ -1,0 +1,148 @@
+"""The conversation panel on an item's page (htmx fragments) and its small JSON helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from common import permissions
+from common.views.helpers import visible_item
+
+from . import services
+from .markdown import render as render_markdown
+from .models import Comment
+from .stream import load_stream
+
+TEMPLATE = "collaboration/_stream.html"
+
+
+def _before(request: HttpRequest) -> dt.datetime | None:
+    raw = request.GET.get("before") or ""
+    parsed = parse_datetime(raw) if raw else None
+    return parsed
+
+
+def _panel(request, item, *, status: int = 200, errors=None, draft: str = "", reply_to=None):
+    stream = load_stream(request.user, item, show=request.GET.get("show", "all"))
+    context = {"stream": stream, "errors": errors or [], "draft": draft, "reply_to": reply_to}
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@require_GET
+def stream(request: HttpRequest, pk: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    before = _before(request)
+    if before is not None:  # "Show older": just the next entries, appended in place
+        older = load_stream(request.user, item, before=before, show=request.GET.get("show", ""))
+        return render(request, "collaboration/_entries.html", {"stream": older})
+    return _panel(request, item)
+
+
+def _comment(request: HttpRequest, pk: int, comment_id: int) -> Comment:
+    item = visible_item(request, pk)
+    return get_object_or_404(
+        Comment.objects.select_related("work_item", "author"), pk=comment_id, work_item=item
+    )
+
+
+@login_required
+@require_POST
+def post(request: HttpRequest, pk: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    body = request.POST.get("body", "")
+    reply_to = None
+    raw_reply = request.POST.get("reply_to") or ""
+    if raw_reply:
+        if not raw_reply.isdigit():
+            return _panel(request, item, status=400, errors=["That reply lost its comment."])
+        reply_to = Comment.objects.filter(pk=int(raw_reply), work_item=item).first()
+        if reply_to is None:
+            return _panel(request, item, status=400, errors=["That comment no longer exists."])
+    try:
+        services.post_comment(request.user, item, body, reply_to=reply_to)
+    except ValidationError as error:
+        return _panel(request, item, status=400, errors=error.messages, draft=body)
+    return _panel(request, item)
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    comment = _comment(request, pk, comment_id)
+    try:
+        services.edit_comment(request.user, comment, request.POST.get("body", ""))
+    except ValidationError as error:
+        return _panel(request, comment.work_item, status=400, errors=error.messages)
+    return _panel(request, comment.work_item)
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    comment = _comment(request, pk, comment_id)
+    services.remove_comment(request.user, comment)
+    return _panel(request, comment.work_item)
+
+
+@login_required
+@require_POST
+def watch(request: HttpRequest, pk: int) -> HttpResponse:
+    item = visible_item(request, pk)
+    action = request.POST.get("action", "")
+    if action == "unwatch":
+        services.unwatch(request.user, item)
+    elif action in ("watch", "watch_subtree"):
+        services.watch(request.user, item, subtree=action == "watch_subtree")
+    else:
+        return _panel(request, item, status=400, errors=["Choose to watch or to stop watching."])
+    return _panel(request, item)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comment as it will look (rendered and sanitised by the same code as on save)."""
+    visible_item(request, pk)
+    body = request.POST.get("body", "")[: services.MAX_LENGTH]
+    html = render_markdown(body) if body.strip() else ""
+    return HttpResponse(html or '<p class="text-slate-500">Nothing to preview yet.</p>')
+
+
+@login_required
+@require_GET
+def people(request: HttpRequest, pk: int) -> JsonResponse:
+    """Mention suggestions: people who can see the item, and the item's organisation's teams."""
+    item = visible_item(request, pk)
+    if not permissions.can_comment(request.user, item):
+        raise PermissionDenied("You may not comment on this item.")
+    query = (request.GET.get("q") or "").strip()[:50]
+    match = (
+        Q(username__istartswith=query)
+        | Q(first_name__istartswith=query)
+        | Q(last_name__istartswith=query)
+    )
+    people = (
+        permissions.visible_people(request.user)
+        .filter(match, is_active=True, organization_id=item.organization_id)
+        .order_by("first_name", "username")[:8]
+    )
+    teams = permissions.visible_teams(request.user).filter(
+        organization_id=item.organization_id, name__istartswith=query
+    )[:4]
+    return JsonResponse(
+        {
+            "results": [
+                {"insert": f"@{p.username}", "label": p.display_name, "kind": "person"}
+                for p in people
+            ]
+            + [{"insert": f'@"{t.name}"', "label": t.name, "kind": "team"} for t in teams]
+        }
+    )

@@ -1,0 +1,42 @@
+"""Who follows an item without asking: its creator and its assignees (commenters and mentioned
+people are added by the comment services). Runs after the writing transaction commits, so the
+write path pays nothing for it."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+
+from common.models import WorkItem
+
+from .models import Watch
+
+CHUNK = 2000
+
+
+def watch_new_and_assigned(sender, kind: str, item_ids: list[int], **kwargs) -> None:
+    """`work_items_changed` receiver: after commit, creators and assignees watch the items."""
+    if kind in ("+", "~") and item_ids:
+        transaction.on_commit(partial(watch_involved, list(item_ids)), robust=True)
+
+
+def watch_involved(item_ids: list[int]) -> int:
+    added = 0
+    assignments = WorkItem.assignees.through.objects
+    for start in range(0, len(item_ids), CHUNK):
+        chunk = item_ids[start : start + CHUNK]
+        pairs = set(
+            WorkItem.objects.filter(pk__in=chunk, created_by__isnull=False).values_list(
+                "pk", "created_by_id"
+            )
+        )
+        pairs |= set(
+            assignments.filter(workitem_id__in=chunk).values_list("workitem_id", "user_id")
+        )
+        created = Watch.objects.bulk_create(
+            [Watch(work_item_id=item, user_id=user) for item, user in pairs],
+            ignore_conflicts=True,
+        )
+        added += len(created)
+    return added
