@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "collaboration",
     "notifications",
     "operations",
+    "insights",
     "legacy",
 ]
 
@@ -360,6 +361,12 @@ LOGGING["loggers"]["obcms.requests"] = {
     "level": "INFO",
     "propagate": False,
 }
+
+# --- Dashboards and reports (insights) -------------------------------------------------------
+# More than this many items due in one week marks a person or team as overloaded.
+INSIGHTS_OVERLOAD_PER_WEEK = env.int("INSIGHTS_OVERLOAD_PER_WEEK", default=5)
+# A finished project that used less than this share of its allocation is flagged under-spent.
+INSIGHTS_UNDERSPEND_PERCENT = env.int("INSIGHTS_UNDERSPEND_PERCENT", default=80)
 
 # --- Error tracking --------------------------------------------------------------------------
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

@@ -39,6 +39,7 @@ urlpatterns = [
     path("oobc-management/work-items/", include("collaboration.urls")),
     path("oobc-management/work-items/", include("common.urls")),
     path("oobc-management/calendar/", include("common.calendar_urls")),
+    path("oobc-management/dashboard/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("operations.urls")),
     path("api/", include("common.api.urls")),

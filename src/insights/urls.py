@@ -1,0 +1,14 @@
+"""Dashboards under /oobc-management/dashboard/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+    path("workload/", views.workload, name="workload"),
+    path("budget/", views.budget, name="budget"),
+    path("items/", views.items, name="items"),
+]
