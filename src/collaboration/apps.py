@@ -20,6 +20,9 @@ class CollaborationConfig(AppConfig):
         work_items_changed.connect(watch_new_and_assigned, dispatch_uid="collaboration.watch")
         extensions.register_detail_section(
             extensions.DetailSection(
-                key="conversation", title="Conversation", url_name="collaboration:stream"
+                key="conversation",
+                title="Conversation",
+                url_name="collaboration:stream",
+                script="collaboration/mentions.js",
             )
         )

@@ -57,6 +57,7 @@ class World:
     b_people: list[User] = field(default_factory=list)
     b_subscription: CalendarSubscription | None = None
     b_invitation: Invitation | None = None
+    b_comment: Model | None = None
     no_role: User | None = None
 
 
@@ -148,6 +149,11 @@ def build_world(cast: Cast) -> World:
         nonce="b",
     )
 
+    # B's conversation: a comment on one of its items, and B's manager watching it.
+    from collaboration.services import post_comment
+
+    world.b_comment = post_comment(b_manager, world.b_items[0], canary("comment"))
+
     world.no_role = User.objects.create_user(
         "nora", password="correct horse battery staple", organization=office, is_staff=True
     )
@@ -234,6 +240,8 @@ GLOBAL_MODELS = {
 
 def b_snapshot(world: World) -> dict[str, list]:
     """Every stored value of B's records, to prove a crawl wrote nothing into B."""
+    from collaboration.models import Comment, Watch
+
     partner = world.cast.partner.pk
     b_item_ids = list(WorkItem.objects.filter(organization_id=partner).values_list("pk", flat=True))
     return {
@@ -270,5 +278,13 @@ def b_snapshot(world: World) -> dict[str, list]:
         ),
         "invitations": list(
             Invitation.objects.filter(organization_id=partner).order_by("pk").values()
+        ),
+        "comments": list(
+            Comment.objects.filter(work_item__organization_id=partner).order_by("pk").values()
+        ),
+        "watches": sorted(
+            Watch.objects.filter(work_item__organization_id=partner).values_list(
+                "work_item_id", "user_id", "subtree"
+            )
         ),
     }

@@ -122,6 +122,8 @@ def _values(world: World, path: str, name: str) -> list[str]:
         return ["not-a-token"]
     if name == "uidb64":  # a password-reset link for B's person, with a made-up token
         return [urlsafe_base64_encode(force_bytes(world.b_people[0].pk))]
+    if name == "comment_id":
+        return [str(world.b_comment.pk)]
     if name == "fmt":
         return ["csv", "xlsx"]
     if name == "app_label":

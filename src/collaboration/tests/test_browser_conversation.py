@@ -1,0 +1,81 @@
+"""In a real browser: write a comment with a keyboard-picked @mention, see it in the stream,
+and the mentioned person finds the notice; script in a comment never runs."""
+
+import pytest
+
+from testing.a11y import check_page
+from testing.browser import new_tab, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_conversation(page, live_server, item):
+    page.goto(f"{live_server.url}/oobc-management/work-items/{item.pk}/")
+    page.wait_for_selector("[data-testid=conversation]")
+
+
+def test_a_comment_with_a_keyboard_mention_reaches_the_person(
+    page, browser, live_server, cast, consultation
+):
+    sign_in(page, live_server, "marco")
+    open_conversation(page, live_server, consultation)
+    box = page.locator("#comment-body")
+    box.click()
+    box.type("Please check the hall @so")
+    page.wait_for_selector(".mention-list [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Enter")  # picks the highlighted suggestion
+    box.type("and confirm **today**.")
+    assert "@sofia " in box.input_value()
+    page.click("#conversation button:has-text('Comment')")
+    page.wait_for_selector("[data-testid=comment-body] strong")
+    body = page.inner_text("[data-testid=comment-body]")
+    assert "@sofia" in body and "today" in body
+    check_page(page, "conversation")
+    page.reload()
+    page.wait_for_selector("[data-testid=comment-body]")
+    assert "today" in page.inner_text("[data-testid=stream]")
+    assert not page.problems
+
+    sofia = new_tab(browser)
+    try:
+        sign_in(sofia, live_server, "sofia")
+        sofia.goto(f"{live_server.url}/notifications/")
+        assert "Marco mentioned you on “Provincial consultation”" in sofia.inner_text("main")
+    finally:
+        sofia.context.close()
+
+
+def test_script_in_a_comment_never_runs(page, live_server, cast, consultation):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, live_server, "sofia")
+    open_conversation(page, live_server, consultation)
+    page.fill(
+        "#comment-body",
+        '<img src=x onerror="alert(1)"> [x](javascript:alert(2)) <script>alert(3)</script>',
+    )
+    page.click("#conversation button:has-text('Comment')")
+    page.wait_for_selector("[data-testid=comment-body]")
+    page.reload()
+    page.wait_for_selector("[data-testid=comment-body]")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator("[data-testid=comment-body] img").count() == 0
+
+
+def test_the_stream_filter_and_watch_button_work_at_phone_width(
+    touch_page, live_server, cast, consultation
+):
+    from collaboration.services import post_comment
+
+    post_comment(cast.staff, consultation, "Hall booked.")
+    page = touch_page
+    sign_in(page, live_server, "victor")
+    open_conversation(page, live_server, consultation)
+    page.click("#conversation button:has-text('Watch')")
+    page.wait_for_selector("[data-testid=watching]")
+    page.click("#conversation a:has-text('Changes')")
+    page.wait_for_selector("[data-testid=change]")
+    assert page.locator("[data-testid=comment]").count() == 0
+    check_page(page, "conversation-viewer", widths=(390,))
