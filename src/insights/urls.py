@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.portfolio, name="portfolio"),
     path("workload/", views.workload, name="workload"),
     path("budget/", views.budget, name="budget"),
+    path("progress/", views.progress, name="progress"),
     path("items/", views.items, name="items"),
 ]

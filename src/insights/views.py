@@ -20,6 +20,7 @@ from common.models import WorkItem, WorkType
 
 from . import budget as budget_q
 from . import portfolio as portfolio_q
+from .burnup import burnup
 from .charts import Chart, csv_response
 from .periods import OPEN
 from .scope import Scope, resolve_scope
@@ -145,6 +146,21 @@ def budget(request: HttpRequest) -> HttpResponse:
         rows=rows,
         totals=budget_q.totals(scope.items),
         underspend=budget_q.underspend_percent(),
+        **_choices(request, scope),
+    )
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """Burn-up of the chosen project (the picker offers the organisation's projects)."""
+    scope = resolve_scope(request.user, request.GET)
+    charts = [burnup(scope.project)] if scope.project else []
+    return _page(
+        request,
+        "insights/progress.html",
+        scope,
+        charts,
+        page="progress",
         **_choices(request, scope),
     )
 

@@ -1,0 +1,88 @@
+"""Burn-up of a project or subtree from the change history (django-simple-history's records).
+
+One query: each history record of the subtree's items, with the status of the record before it
+(a window function), is turned into two changes — to the total (+1 created, −1 deleted) and to
+the completed count (+1 on becoming completed, −1 on leaving it or being deleted while
+completed) — and those are summed per week in the database. The running total of the weekly
+sums is the burn-up. Items are those now in the subtree; an item deleted from it no longer
+counts in any week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import Lag
+from django.utils import timezone
+
+from common.models import WorkItem
+from common.tree import subtree_ids_expression
+
+from .charts import Chart, Series
+from .periods import monday_of, week_label
+
+MAX_WEEKS = 26
+
+
+def _week_ends(first: dt.date, last: dt.date) -> list[dt.datetime]:
+    """Local midnights after each week from `first`'s to `last`'s (at most MAX_WEEKS)."""
+    start = max(monday_of(first), monday_of(last) - dt.timedelta(weeks=MAX_WEEKS - 1))
+    ends, monday = [], start
+    while monday <= last:
+        monday += dt.timedelta(weeks=1)
+        ends.append(timezone.make_aware(dt.datetime.combine(monday, dt.time.min)))
+    return ends
+
+
+def burnup(project: WorkItem, today: dt.date | None = None) -> Chart:
+    today = today or timezone.localdate()
+    ends = _week_ends(timezone.localdate(project.created_at), today)
+    history = (
+        WorkItem.history.model.objects.filter(id__in=subtree_ids_expression(project.pk))
+        .annotate(
+            prev_status=Window(
+                Lag("status"), partition_by=[F("id")], order_by=[F("history_date"), F("history_id")]
+            )
+        )
+        .values("history_type", "history_date", "status", "prev_status")
+    )
+    inner, params = history.query.sql_with_params()
+    adapt = connection.ops.adapt_datetimefield_value
+    bucket = " ".join(f"WHEN h.history_date < %s THEN {i}" for i in range(len(ends)))
+    sql = f"""
+        SELECT CASE {bucket} ELSE {len(ends)} END AS week,
+          SUM(CASE WHEN h.history_type = '+' THEN 1 WHEN h.history_type = '-' THEN -1 ELSE 0 END),
+          SUM(CASE
+            WHEN h.history_type = '-' THEN CASE WHEN h.status = 'completed' THEN -1 ELSE 0 END
+            WHEN h.status = 'completed' AND (h.prev_status IS NULL OR h.prev_status <> 'completed')
+              THEN 1
+            WHEN h.status <> 'completed' AND h.prev_status = 'completed' THEN -1
+            ELSE 0 END)
+        FROM ({inner}) h GROUP BY 1 ORDER BY 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(adapt(e) for e in ends), *params])
+        weekly = {week: (total, done) for week, total, done in cursor.fetchall()}
+    totals, completed, total, done = [], [], 0, 0
+    for week in range(len(ends)):
+        change = weekly.get(week, (0, 0))
+        total, done = total + int(change[0] or 0), done + int(change[1] or 0)
+        totals.append(total)
+        completed.append(done)
+    labels = [week_label(e.date() - dt.timedelta(weeks=1)) for e in ends]
+    marks = {}
+    if project.due_date:
+        due_week = week_label(monday_of(project.due_date))
+        marks["due"] = due_week if due_week in labels else ""
+        marks["due_date"] = project.due_date.isoformat()
+    return Chart(
+        name="burnup",
+        title=f"Burn-up of {project.title}",
+        kind="line",
+        category_label="Week",
+        categories=labels,
+        series=[Series("Items", totals), Series("Completed", completed)],
+        marks=marks,
+    )
