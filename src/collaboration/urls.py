@@ -4,11 +4,11 @@ from . import views
 
 app_name = "collaboration"
 urlpatterns = [
-    path("<int:pk>/conversation/", views.stream, name="stream"),
-    path("<int:pk>/conversation/comments/", views.post, name="post"),
-    path("<int:pk>/conversation/comments/<int:comment_id>/edit/", views.edit, name="edit"),
-    path("<int:pk>/conversation/comments/<int:comment_id>/remove/", views.remove, name="remove"),
-    path("<int:pk>/conversation/watch/", views.watch, name="watch"),
-    path("<int:pk>/conversation/preview/", views.preview, name="preview"),
-    path("<int:pk>/conversation/people/", views.people, name="people"),
+    path("<id:pk>/conversation/", views.stream, name="stream"),
+    path("<id:pk>/conversation/comments/", views.post, name="post"),
+    path("<id:pk>/conversation/comments/<id:comment_id>/edit/", views.edit, name="edit"),
+    path("<id:pk>/conversation/comments/<id:comment_id>/remove/", views.remove, name="remove"),
+    path("<id:pk>/conversation/watch/", views.watch, name="watch"),
+    path("<id:pk>/conversation/preview/", views.preview, name="preview"),
+    path("<id:pk>/conversation/people/", views.people, name="people"),
 ]

@@ -1,0 +1,188 @@
+"""REST endpoints of the conversation: an item's comments and watchers, and mention search.
+
+Reads start from the permission module (an item someone may not see is a 404); writes call
+`collaboration.services`, whose rule violations the API's exception handler answers as 400
+with field messages and whose refusals as 403.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from common import permissions
+from common.api.views import ById
+from common.models import WorkItem
+from obcms.ids import MAX_ID, is_id
+
+from . import services
+from .models import Comment, Watch
+
+
+class NewestFirst(ById):
+    """Like the core API's pages (a damaged cursor is a 400), newest first."""
+
+    ordering = "-id"
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    reply_to = serializers.IntegerField(
+        source="reply_to_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    body = serializers.CharField(max_length=services.MAX_LENGTH, allow_blank=True)
+    body_html = serializers.CharField(read_only=True)
+    deleted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id", "work_item", "author", "reply_to", "body", "body_html", "created_at",
+            "edited_at", "deleted",
+        ]  # fmt: skip
+        read_only_fields = ["work_item", "created_at", "edited_at"]
+
+    def get_author(self, comment: Comment) -> str | None:
+        return comment.author.username if comment.author else None
+
+    def get_deleted(self, comment: Comment) -> bool:
+        return comment.deleted_at is not None
+
+
+class CommentChangeSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.MAX_LENGTH, allow_blank=True)
+
+
+class WatchSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+    subtree = serializers.BooleanField(default=False)
+
+    class Meta:
+        model = Watch
+        fields = ["user", "subtree", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+def _item(request, item_id) -> WorkItem:
+    if not is_id(item_id):
+        raise ValidationError({"work_item": ["Not an item number."]})
+    return get_object_or_404(WorkItem.objects.visible_to(request.user), pk=item_id)
+
+
+#: Path ids as the routes accept them (up to 18 digits), so clients and the schema agree.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
+ITEM = OpenApiParameter("item_id", ID_SCHEMA, OpenApiParameter.PATH, description="The work item.")
+COMMENT = OpenApiParameter("id", ID_SCHEMA, OpenApiParameter.PATH, description="The comment.")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ITEM], summary="An item's comments, newest first"),
+    create=extend_schema(parameters=[ITEM], summary="Comment (Markdown; @mentions notify)"),
+    retrieve=extend_schema(parameters=[ITEM, COMMENT]),
+    partial_update=extend_schema(
+        parameters=[ITEM, COMMENT], request=CommentChangeSerializer, summary="Edit your own comment"
+    ),
+    destroy=extend_schema(parameters=[ITEM, COMMENT], summary="Remove a comment (its place stays)"),
+)
+class CommentViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CommentSerializer
+    pagination_class = NewestFirst
+    lookup_url_kwarg = "id"
+    http_method_names = ["get", "post", "patch", "delete"]
+
+    def get_queryset(self):
+        item = _item(self.request, self.kwargs["item_id"])
+        return Comment.objects.filter(work_item=item).select_related("author")
+
+    def perform_create(self, serializer) -> None:
+        item = _item(self.request, self.kwargs["item_id"])
+        reply_id = serializer.validated_data.get("reply_to_id")
+        reply_to = None
+        if reply_id is not None:
+            reply_to = Comment.objects.filter(pk=reply_id, work_item=item).first()
+            if reply_to is None:
+                raise ValidationError({"reply_to": ["No such comment on this item."]})
+        serializer.instance = services.post_comment(
+            self.request.user, item, serializer.validated_data["body"], reply_to=reply_to
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        comment = self.get_object()
+        change = CommentChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        services.edit_comment(request.user, comment, change.validated_data["body"])
+        return Response(CommentSerializer(comment).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.remove_comment(request.user, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ITEM], summary="Who watches the item"),
+    create=extend_schema(parameters=[ITEM], summary="Watch the item (or its whole subtree)"),
+)
+class WatcherViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = WatchSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        item = _item(self.request, self.kwargs["item_id"])
+        people = permissions.visible_people(self.request.user)
+        return (
+            Watch.objects.filter(work_item=item, user__in=people)
+            .select_related("user")
+            .order_by("user__username")
+        )
+
+    def perform_create(self, serializer) -> None:
+        item = _item(self.request, self.kwargs["item_id"])
+        serializer.instance = services.watch(
+            self.request.user, item, subtree=serializer.validated_data.get("subtree", False)
+        )
+
+    @extend_schema(parameters=[ITEM], request=None, responses={204: None}, summary="Stop watching")
+    def unwatch(self, request, *args, **kwargs):
+        services.unwatch(request.user, _item(request, kwargs["item_id"]))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Comments that mention me (or a person or team I can see)",
+        parameters=[
+            OpenApiParameter("user", int, description="A person's id (default: me)."),
+            OpenApiParameter("team", int, description="A team's id instead of a person."),
+        ],
+    )
+)
+class MentionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = CommentSerializer
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        user = self.request.user
+        visible = Comment.objects.filter(
+            work_item__in=WorkItem.objects.visible_to(user), deleted_at__isnull=True
+        ).select_related("author")
+        for name in ("user", "team"):
+            raw = self.request.query_params.get(name)
+            if raw is not None and not is_id(raw):
+                raise ValidationError({name: ["Give a number."]})
+        if team := self.request.query_params.get("team"):
+            team_ok = permissions.visible_teams(user).filter(pk=team).exists()
+            return visible.filter(mentions__team_id=team) if team_ok else visible.none()
+        person = self.request.query_params.get("user") or user.pk
+        if not permissions.visible_people(user).filter(pk=person).exists():
+            return visible.none()
+        return visible.filter(mentions__user_id=person).distinct()
