@@ -167,6 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Manila")
+# Events longer than this many days (and every project and sub-project) are drawn as thin bars
+# after the day's short items, so year-long containers do not bury the work in them.
+CALENDAR_LONG_EVENT_DAYS = env.int("CALENDAR_LONG_EVENT_DAYS", default=14)
 USE_I18N = True
 USE_TZ = True
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -51,6 +52,21 @@ FIELDS = (
     "updated_at",
 )
 CALENDAR_TYPES_WITHOUT_UNIFIED = ("activity", "sub_activity")
+#: Types that hold the work rather than being it: drawn as thin bars below the day's items.
+CONTAINER_TYPES = ("project", "sub_project")
+#: FullCalendar classes (FullCalendar 7 reads `className`) and the rank `eventOrder` sorts on:
+#: short items first, so a task sits above the project bar that spans its day.
+CONTAINER_CLASS = "wi-container"
+ITEM_CLASS = "wi-item"
+
+
+def is_container(work_type: str, days: int) -> bool:
+    """Whether an event is a long container: a project, a sub-project, or longer than the limit.
+
+    A long bar drawn first takes the top row of every day it crosses and pushes the tasks and
+    activities people came to see below the fold; containers are drawn last and thin instead.
+    """
+    return work_type in CONTAINER_TYPES or days > settings.CALENDAR_LONG_EVENT_DAYS
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,7 @@ def validator(user, params: FeedParams, scope: str = "feed") -> Validator:
             sorted(user.get_all_permissions()),
             user.organization_id,
             all_flags(),
+            settings.CALENDAR_LONG_EVENT_DAYS,
             params.cache_key(),
             last,
         )
@@ -255,10 +272,14 @@ def build_events(user, params: FeedParams) -> list[dict[str, Any]]:
             or pk in member_of
         )
         editable = writes_open and rights.allows(row["organization_id"], involved)
+        first, last = _span(row)
+        days = (last - first).days + 1
+        container = is_container(row["work_type"], days)
         common = {
             "title": row["title"],
             "color": colour_for(row["work_type"], row["status"], row["calendar_color"]),
             "url": detail_url.format(pk),
+            "className": CONTAINER_CLASS if container else ITEM_CLASS,
             "extendedProps": {
                 "workType": row["work_type"],
                 "status": row["status"],
@@ -273,9 +294,11 @@ def build_events(user, params: FeedParams) -> list[dict[str, Any]]:
                 "version": row["version"],
                 "itemId": pk,
                 "recurring": bool(row["recurrence_rule"]),
+                "container": container,
+                "rank": 1 if container else 0,
+                "days": days,
             },
         }
-        first, last = _span(row)
         if not row["recurrence_rule"]:
             times = _occurrence(first, last, row, window)
             if times is not None:

@@ -69,6 +69,7 @@ def test_the_feed_is_a_json_array_of_fullcalendar_events(signed_in, cast):
         "allDay": True,
         "color": "#059669",
         "url": f"/oobc-management/work-items/{activity.pk}/",
+        "className": "wi-item",
         "editable": True,
         "extendedProps": {
             "workType": "activity",
@@ -84,6 +85,9 @@ def test_the_feed_is_a_json_array_of_fullcalendar_events(signed_in, cast):
             "version": 1,
             "itemId": activity.pk,
             "recurring": False,
+            "container": False,
+            "rank": 0,
+            "days": 1,
         },
     }
 
@@ -474,3 +478,64 @@ def test_a_deletion_changes_the_validators(signed_in, cast):
     second = signed_in.get(FEED, MAY, HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
     assert [e["title"] for e in second.json()] == ["Stays"]
+
+
+def test_long_containers_are_marked_thin_and_ordered_after_short_items(signed_in, cast):
+    """Projects, sub-projects and anything longer than the limit carry the thin-bar class."""
+    project = item(
+        "project",
+        "Programme",
+        organization=cast.office,
+        start_date=d("2026-05-01"),
+        due_date=d("2026-05-02"),
+    )
+    item("sub_project", "Phase", parent=project, start_date=d("2026-05-04"))
+    item(
+        "activity",
+        "Fortnight",
+        parent=project,
+        start_date=d("2026-05-01"),
+        due_date=d("2026-05-14"),
+    )
+    item(
+        "activity",
+        "Long survey",
+        parent=project,
+        start_date=d("2026-05-01"),
+        due_date=d("2026-05-15"),
+    )
+    item("task", "Print", parent=project, due_date=d("2026-05-05"))
+    by_title = {e["title"]: e for e in events(signed_in)}
+    marks = {
+        title: (e["className"], e["extendedProps"]["container"], e["extendedProps"]["rank"])
+        for title, e in by_title.items()
+    }
+    assert marks == {
+        "Programme": ("wi-container", True, 1),
+        "Phase": ("wi-container", True, 1),
+        "Fortnight": ("wi-item", False, 0),  # exactly 14 days: not longer than the limit
+        "Long survey": ("wi-container", True, 1),
+        "Print": ("wi-item", False, 0),
+    }
+    assert by_title["Long survey"]["extendedProps"]["days"] == 15
+    assert by_title["Print"]["extendedProps"]["breadcrumb"] == ["Programme"]
+
+
+@override_settings(CALENDAR_LONG_EVENT_DAYS=3)
+def test_the_length_limit_comes_from_settings(signed_in, cast):
+    item(
+        "activity",
+        "Four days",
+        organization=cast.office,
+        start_date=d("2026-05-04"),
+        due_date=d("2026-05-07"),
+    )
+    item(
+        "activity",
+        "Three days",
+        organization=cast.office,
+        start_date=d("2026-05-04"),
+        due_date=d("2026-05-06"),
+    )
+    classes = {e["title"]: e["className"] for e in events(signed_in)}
+    assert classes == {"Four days": "wi-container", "Three days": "wi-item"}

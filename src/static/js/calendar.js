@@ -1,6 +1,8 @@
-// The unified calendar page: FullCalendar fed by the work items feed, filters kept in the URL,
-// a details panel on click, drag/resize to reschedule (validated by the server), and
-// "select days → new item".
+// The unified calendar page: FullCalendar fed by the work items feed, filters kept in the URL
+// (and remembered in this browser), a details panel on click, drag/resize to reschedule
+// (validated by the server), and "select days → new item". Long containers (projects,
+// sub-projects, anything longer than the feed's limit) come after the day's short items and
+// are drawn as thin bars, so a year-long project no longer takes the top row of every day.
 (function () {
   "use strict";
 
@@ -15,8 +17,26 @@
     el.style.backgroundColor = el.dataset.colour;
   });
 
-  // --- filters <-> URL --------------------------------------------------------------------
+  // --- filters <-> URL (and this browser's memory) --------------------------------------------
+  const FILTERS = ["type", "status", "team", "assignee", "include_completed"];
+  const MEMORY = "obcms.calendar.filters";
   const url = new URL(window.location.href);
+
+  function remembered() {
+    try { return window.localStorage.getItem(MEMORY); } catch (error) { return null; }
+  }
+  function remember(search) {
+    try { window.localStorage.setItem(MEMORY, search); } catch (error) { /* private mode */ }
+  }
+  // An address without filters (the menu's link, a bookmark) opens with the filters last used
+  // here; an address with filters (a shared link, a reload) keeps its own.
+  if (!FILTERS.some((name) => url.searchParams.has(name))) {
+    const saved = new URLSearchParams(remembered() || "");
+    for (const [key, value] of saved) {
+      if (FILTERS.includes(key)) url.searchParams.append(key, value);
+    }
+    window.history.replaceState(null, "", url);
+  }
   function loadFiltersFromUrl() {
     const types = url.searchParams.getAll("type");
     form.querySelectorAll("input[name=type]").forEach((box) => {
@@ -50,6 +70,7 @@
     for (const [key, value] of Object.entries(filters)) {
       for (const part of String(value).split(",")) next.searchParams.append(key, part);
     }
+    remember(next.searchParams.toString());
     if (calendar) {
       next.searchParams.set("view", calendar.view.type);
       // The shown day in the calendar's own time zone. (toISOString() wrote the UTC instant of
@@ -136,6 +157,9 @@
     if (phone) filterBox.open = false;
     // Turning a tablet or resizing a window folds or unfolds them the same way.
     narrow.addEventListener("change", (change) => { filterBox.open = !change.matches; });
+    document.addEventListener("obcms:theme", (change) => {
+      calendar.setOption("colorScheme", change.detail.dark ? "dark" : "light");
+    });
     const fallbackView = window.matchMedia("(max-width: 639px)").matches ? "listMonth" : "dayGridMonth";
     const initialView = VIEWS.includes(url.searchParams.get("view")) ? url.searchParams.get("view") : fallbackView;
     const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
@@ -152,11 +176,23 @@
       buttonText: { today: "Today" },
       todayHint: "Today",
       dayMaxEvents: 4,
+      // Short items first, long containers last (the feed ranks them), then FullCalendar's own
+      // order: so a task is on top of its day and the project spanning the month lies below.
+      eventOrder: "rank,start,-duration,allDay,title",
+      eventOrderStrict: true,
+      colorScheme: document.documentElement.classList.contains("dark") ? "dark" : "light",
       navLinks: true,
       // Week and day headers read "Sun 12/6" but their links were named "Go to December 6,
       // 2026" (a name must contain the visible text), and the year view put its month links
       // straight inside an ARIA grid (which may hold only rows): there, headers are no links.
-      views: { timeGrid: { navLinks: false }, multiMonth: { navLinks: false } },
+      // The year view: at most three months a row, each wide enough to read its items, two
+      // items a day before "+ more".
+      views: {
+        timeGrid: { navLinks: false },
+        multiMonth: {
+          navLinks: false, multiMonthMaxColumns: 3, singleMonthMinWidth: 340, dayMaxEvents: 2,
+        },
+      },
       editable: config.canEdit,
       selectable: config.canCreate,
       eventStartEditable: config.canEdit,
@@ -184,11 +220,23 @@
       dayCellDidMount(info) {
         if (info.el.getAttribute("role") === "gridcell") info.el.removeAttribute("aria-label");
       },
+      // Containers in day rows (month, year, all-day) become thin bars; their title stays in
+      // the link's name and in the tooltip.
+      rowEventClass(info) {
+        return info.event.extendedProps.container ? "wi-thin" : "";
+      },
       eventDidMount(info) {
         info.el.classList.add("wi-event");
         info.el.dataset.itemId = info.event.extendedProps.itemId;
         const trail = info.event.extendedProps.breadcrumb || [];
         info.el.title = [...trail, info.event.title].join(" › ");
+        // The list view has room for the path under the title.
+        if (trail.length && info.view.type.startsWith("list")) {
+          const path = document.createElement("span");
+          path.className = "wi-path";
+          path.textContent = trail.join(" › ");
+          (info.el.querySelector("a") || info.el).append(path);
+        }
       },
       eventClick(info) {
         info.jsEvent.preventDefault();

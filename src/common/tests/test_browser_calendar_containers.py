@@ -1,0 +1,153 @@
+"""In a real browser: long containers no longer bury the work on the calendar.
+
+A year-long project used to take the top row of every day, pushing the day's tasks below it.
+Short items now come first and containers are thin bars; the type filter is remembered; every
+event names its path in its tooltip and in the side panel. At 1440 and 390 px, with axe.
+"""
+
+import datetime as dt
+
+import pytest
+
+from testing.a11y import DESKTOP, PHONE, assert_accessible
+from testing.browser import screenshot, sign_in
+from testing.builders import item
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CALENDAR = "/oobc-management/calendar/"
+MAY = CALENDAR + "?view=dayGridMonth&date=2026-05-01"
+PROGRAMME = "Year-long livelihood programme"
+
+
+@pytest.fixture
+def plan(cast):
+    project = item(
+        "project",
+        PROGRAMME,
+        organization=cast.office,
+        start_date=dt.date(2026, 3, 1),
+        due_date=dt.date(2026, 9, 30),
+    )
+    phase = item(
+        "sub_project",
+        "Preparation",
+        parent=project,
+        start_date=dt.date(2026, 5, 4),
+        due_date=dt.date(2026, 5, 20),
+    )
+    activity = item("activity", "Town consultation", parent=phase, start_date=dt.date(2026, 5, 12))
+    task = item("task", "Print agenda", parent=activity, due_date=dt.date(2026, 5, 12))
+    return {"project": project, "phase": phase, "activity": activity, "task": task}
+
+
+def event(page, title: str):
+    return page.locator(".wi-event", has_text=title).first
+
+
+def bars_over(page, day: str) -> dict[str, dict]:
+    """Every event bar drawn across a day cell (multi-day bars start in earlier cells)."""
+    page.locator(f"[role=gridcell][data-date='{day}'] .wi-event").first.wait_for()
+    return page.evaluate(
+        """(day) => {
+            const cell = document.querySelector(`[role=gridcell][data-date='${day}']`);
+            const row = cell.closest('[role=row]').getBoundingClientRect();
+            const middle = cell.getBoundingClientRect().left + cell.offsetWidth / 2;
+            const bars = {};
+            for (const el of document.querySelectorAll('.wi-event')) {
+                const b = el.getBoundingClientRect();
+                const across = b.left <= middle && b.right >= middle;
+                if (across && b.top >= row.top && b.bottom <= row.bottom) {
+                    bars[el.textContent.trim()] = {y: b.top, height: b.height};
+                }
+            }
+            return bars;
+        }""",
+        day,
+    )
+
+
+def assert_work_above_containers(page) -> None:
+    """On the 12th the task and the activity sit above the sub-project and the project bars."""
+    bars = bars_over(page, "2026-05-12")
+    assert set(bars) == {"Print agenda", "Town consultation", "Preparation", PROGRAMME}, bars
+    task, activity = bars["Print agenda"], bars["Town consultation"]
+    phase, project = bars["Preparation"], bars[PROGRAMME]
+    assert max(task["y"], activity["y"]) < min(phase["y"], project["y"]), bars
+    # Containers are thin bars: lower than a work item's bar (at 390 px FullCalendar already
+    # draws items smaller, so the margin is narrower there).
+    assert project["height"] <= task["height"] * 0.85, bars
+    assert phase["height"] <= task["height"] * 0.85, bars
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_short_items_come_first_and_containers_are_thin(page, live_server, cast, plan, width):
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in(page, live_server, "marco")
+    page.goto(live_server.url + MAY)
+    assert_work_above_containers(page)
+    thin = page.locator(".wi-thin", has_text=PROGRAMME).first
+    assert "wi-container" in thin.get_attribute("class")
+    assert_accessible(page, f"calendar month at {width} px")
+    screenshot(page, f"calendar-containers-{width}")
+
+    # The tooltip names the path from the top down.
+    tip = event(page, "Print agenda").get_attribute("title")
+    assert tip == f"{PROGRAMME} › Preparation › Town consultation › Print agenda"
+
+    # After a reload the layout is the same.
+    page.reload()
+    assert_work_above_containers(page)
+
+    # The side panel shows the path too.
+    event(page, "Print agenda").click()
+    path = page.locator("#event-panel [data-testid=panel-path]")
+    path.wait_for()
+    assert path.inner_text().split("›")[0].strip() == PROGRAMME
+    assert "Town consultation" in path.inner_text()
+    assert_accessible(page, f"calendar panel at {width} px")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_the_type_filter_survives_a_reload_and_a_fresh_visit(page, live_server, cast, plan, width):
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in(page, live_server, "marco")
+    page.goto(live_server.url + MAY)
+    event(page, "Print agenda").wait_for()
+    if not page.locator("#filter-box").evaluate("el => el.open"):
+        page.click("[data-testid=filters-toggle]")
+    page.uncheck("input[name=type][value=project]")
+    page.wait_for_selector(f".wi-event:has-text('{PROGRAMME}')", state="detached")
+
+    page.reload()
+    event(page, "Print agenda").wait_for()
+    assert not page.locator("input[name=type][value=project]").is_checked()
+    assert page.locator(".wi-event", has_text=PROGRAMME).count() == 0
+
+    # The menu's link (no filters in the address) opens with the filters last used here.
+    page.goto(live_server.url + MAY)
+    event(page, "Print agenda").wait_for()
+    assert not page.locator("input[name=type][value=project]").is_checked()
+    assert page.locator("input[name=type][value=task]").is_checked()
+    assert "type=task" in page.url
+    assert page.locator(".wi-event", has_text=PROGRAMME).count() == 0
+    assert_accessible(page, f"calendar filtered at {width} px")
+    assert page.problems == []
+
+
+def test_the_year_view_is_readable(page, live_server, cast, plan):
+    page.set_viewport_size({"width": DESKTOP, "height": 1000})
+    sign_in(page, live_server, "marco")
+    page.goto(live_server.url + CALENDAR + "?view=multiMonthYear&date=2026-05-01")
+    page.locator(".wi-event", has_text="Print agenda").first.wait_for()
+    # Three months a row at most, so each month is wide enough to read its items.
+    lefts = page.evaluate(
+        """() => [...document.querySelectorAll('#calendar [role=grid]')]
+            .map(g => Math.round(g.getBoundingClientRect().left))"""
+    )
+    assert len(set(lefts)) <= 3, lefts
+    task = page.locator(".wi-event", has_text="Print agenda").first.bounding_box()
+    assert task["width"] >= 40
+    assert_accessible(page, "calendar year")
+    screenshot(page, "calendar-year-1440")
+    assert page.problems == []
