@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from accounts.models import Team, User
 from obcms.ids import MAX_ID, BoundedModelMultipleChoiceField
 
+from .calendar.palette import PICKER_COLOURS
+from .calendar.rule_builder import describe
 from .details import DETAIL_SCHEMAS, EVENT_TYPES, TASK_DOMAINS, WORKFLOW_STAGES
 from .models import Priority, ProgressMode, Status, WorkItem
+from .repeat_form import RepeatBuilderForm
 from .services.items import EDITABLE_FIELDS
 from .services.rules import type_label
 
@@ -39,6 +42,12 @@ def _detail_widget(key: str) -> forms.Field:
     if key in ("expected_participants", "actual_participants", "fiscal_year"):
         return forms.IntegerField(required=False)
     return forms.CharField(required=False)
+
+
+class SwatchSelect(forms.RadioSelect):
+    """Radio buttons drawn as colour swatches: arrow keys move between them, each has a name."""
+
+    template_name = "common/widgets/swatches.html"
 
 
 class WorkItemForm(forms.Form):
@@ -78,18 +87,18 @@ class WorkItemForm(forms.Form):
     is_calendar_visible = forms.BooleanField(
         required=False, initial=True, label="Show on the calendar"
     )
-    calendar_color = forms.CharField(
+    calendar_color = forms.ChoiceField(
         required=False,
-        max_length=7,
         label="Calendar colour",
-        help_text="Optional, e.g. #1D4ED8; empty uses the type's.",
+        widget=SwatchSelect,
+        error_messages={"invalid_choice": "Choose one of the colours shown."},
     )
     recurrence_rule = forms.CharField(
         required=False,
         max_length=500,
-        label="Repeats",
-        help_text="Optional RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10 or "
-        "FREQ=MONTHLY;UNTIL=20271231.",
+        label="Rule (RFC 5545, for experts)",
+        help_text="Written by the choices above; or write your own, e.g. "
+        "FREQ=WEEKLY;BYDAY=MO;COUNT=10 or FREQ=MONTHLY;UNTIL=20271231.",
     )
     recurrence_exdates = forms.CharField(
         required=False,
@@ -104,10 +113,14 @@ class WorkItemForm(forms.Form):
         organization_id: int,
         type_choices: list[str],
         detail_type: str,
+        rolled_up_from: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["work_type"].choices = [(t, type_label(t)) for t in type_choices]
+        self._set_up_colours()
+        self._set_up_progress(rolled_up_from)
+        self._set_up_repeat()
         self.fields["assignees"].queryset = User.objects.filter(
             organization_id=organization_id, is_active=True
         ).order_by("first_name", "username")
@@ -122,6 +135,97 @@ class WorkItemForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs.setdefault("class", "h-4 w-4")
+
+    def _set_up_colours(self) -> None:
+        """The palette as choices; an older colour outside it stays choosable, so edits keep it."""
+        choices = [("", "The type's colour"), *PICKER_COLOURS]
+        current = (self.initial.get("calendar_color") or "").upper()
+        if current and current not in dict(choices):
+            choices.append((current, f"Current colour {current}"))
+        if current:
+            self.initial["calendar_color"] = current
+        self.fields["calendar_color"].choices = choices
+
+    def _set_up_progress(self, rolled_up_from: int) -> None:
+        """Progress rolled up from children cannot be typed over: lock it and say why.
+
+        Locked (Django's `disabled`, so what the browser sends is ignored) while the mode is
+        automatic; a person who switches to "set by hand" in the same save gets the field back
+        (the page's script enables it as they switch; without script it keeps today's value).
+        """
+        self.rolled_up_from = rolled_up_from
+        if not rolled_up_from:
+            return
+        field = self.fields["progress"]
+        noun = "child" if rolled_up_from == 1 else f"{rolled_up_from} children"
+        field.help_text = (
+            f"Rolled up from its {'only ' if rolled_up_from == 1 else ''}{noun} — "
+            "switch to set by hand to change it."
+        )
+        mode = self.data.get("progress_mode") if self.is_bound else None
+        mode = mode or self.initial.get("progress_mode") or ProgressMode.AUTO
+        field.required = False
+        field.disabled = mode == ProgressMode.AUTO
+        if field.disabled:
+            field.widget.attrs["aria-describedby"] = "progress-reason"
+
+    def _set_up_repeat(self) -> None:
+        """The builder in front of `recurrence_rule`: its choices become the rule to validate."""
+        rule = self.initial.get("recurrence_rule") or ""
+        posted = self.is_bound and (RepeatBuilderForm.prefix_name("freq") in self.data)
+        self.repeat = RepeatBuilderForm(self.data if posted else None, rule=rule)
+        if posted and self.repeat.is_valid():
+            raw = self.data.get("recurrence_rule", "")
+            composed = self.repeat.rule_for(raw)
+            # The page (and a conflict merge) must see the rule that will be saved.
+            self.data = self.data.copy()
+            self.data["recurrence_rule"] = composed
+            self.data[RepeatBuilderForm.prefix_name("shown")] = composed
+            self.repeat.data = self.data
+
+    def clean_progress(self) -> int | None:
+        value = self.cleaned_data.get("progress")
+        return self.initial.get("progress", 0) if value is None else value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.repeat.is_bound and self.repeat.errors:
+            self.add_error("recurrence_rule", self.repeat.error_summary())
+        return data
+
+    @property
+    def repeat_words(self) -> str:
+        """The rule in the form, in words ('Every 2 weeks on Mon and Wed, 6 times')."""
+        return describe(str(self["recurrence_rule"].value() or ""))
+
+    @property
+    def open_sections(self) -> dict[str, bool]:
+        """Folded sections that open by themselves: they hold a value or an error."""
+        sections = {
+            "details": ["description", *(DETAIL_PREFIX + k for k in self.detail_keys)],
+            "progress": ["progress_mode", "progress", "weight"],
+            "repeat": ["recurrence_rule", "recurrence_exdates"],
+            "appearance": ["calendar_color", "is_calendar_visible"],
+            "budget": ["allocated_budget", "actual_expenditure"],
+        }
+        return {
+            key: any(self._holds_something(name) for name in names)
+            for key, names in sections.items()
+        }
+
+    def _holds_something(self, name: str) -> bool:
+        bound = self[name]
+        if bound.errors:
+            return True
+        value = bound.value()
+        default = self.fields[name].initial
+        if name == "progress" and self.rolled_up_from:
+            return False
+        if isinstance(self.fields[name], forms.BooleanField):
+            return bool(value) != bool(default)
+        if value in (None, "", [], False):
+            return False
+        return str(value) != str(default) if default is not None else True
 
     @classmethod
     def initial_from(cls, item: WorkItem) -> dict[str, Any]:
@@ -139,6 +243,8 @@ class WorkItemForm(forms.Form):
         """The cleaned data shaped for `create_work_item` / `update_work_item`."""
         data = dict(self.cleaned_data)
         data.pop("expected_version", None)
+        if self.fields["progress"].disabled:
+            data.pop("progress", None)  # rolled up: the service keeps the computed value
         details = {
             k[len(DETAIL_PREFIX) :]: data.pop(k) for k in list(data) if k.startswith(DETAIL_PREFIX)
         }

@@ -19,3 +19,19 @@ def colour_for(work_type: str, status: str, override: str = "") -> str:
     if status == "cancelled":
         return CANCELLED_COLOUR
     return override or TYPE_COLOURS[work_type]
+
+
+#: The colours people may pick for an item (the form's colour picker), by name: the type
+#: colours first, then a few more, each at least 3:1 against white so a swatch stays visible.
+PICKER_COLOURS = [
+    ("#4F46E5", "Indigo"),
+    ("#7C3AED", "Violet"),
+    ("#059669", "Emerald"),
+    ("#0D9488", "Teal"),
+    ("#D97706", "Amber"),
+    ("#EA580C", "Orange"),
+    ("#0284C7", "Sky"),
+    ("#DB2777", "Pink"),
+    ("#DC2626", "Red"),
+    ("#475569", "Slate"),
+]

@@ -119,12 +119,14 @@ def _prefill(request: HttpRequest) -> dict:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = visible_item(request, pk)
     require(permissions.can_edit(request.user, item), "You may not edit this item.")
-    type_choices = _editable_types(item)
+    child_types = list(item.children.values_list("work_type", flat=True))
+    type_choices = _editable_types(item, child_types)
     form = WorkItemForm(
         request.POST if request.method == "POST" else None,
         organization_id=item.organization_id,
         type_choices=type_choices,
         detail_type=item.work_type,
+        rolled_up_from=len(child_types),
         initial=WorkItemForm.initial_from(item),
     )
     form.fields[
@@ -175,12 +177,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _editable_types(item: WorkItem) -> list[str]:
+def _editable_types(item: WorkItem, child_types: list[str]) -> list[str]:
     """Types this item may switch to: allowed where it stands and able to hold its children."""
     parent_type = item.parent.work_type if item.parent_id else None
     candidates = allowed_child_types(parent_type) if parent_type else allowed_root_types()
-    child_types = set(item.children.values_list("work_type", flat=True))
-    result = [t for t in candidates if child_types <= set(allowed_child_types(t))]
+    result = [t for t in candidates if set(child_types) <= set(allowed_child_types(t))]
     return result if item.work_type in result else [item.work_type, *result]
 
 
