@@ -14,6 +14,7 @@ from common import permissions, services
 from common.forms import MoveForm
 from common.models import WorkItem
 from common.services.rules import allowed_root_types, type_label
+from common.tree import ancestor_trails
 
 from .helpers import error_text, require, visible_item
 from .inline import set_progress, set_status
@@ -124,6 +125,11 @@ def move_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     rows = list(candidates[: CANDIDATE_LIMIT * 2])
     editable = permissions.editable_ids(request.user, rows)
     rows = [r for r in rows if r.pk in editable][:CANDIDATE_LIMIT]
+    # Same titles recur ("Planning workshop" in several projects): each shows where it stands,
+    # all paths in one query however many candidates there are.
+    trails = ancestor_trails(r.pk for r in rows)
+    for row in rows:
+        row.path = " › ".join(title for _, title in trails.get(row.pk, [])[:-1])
     return render(
         request,
         "common/_move_candidates.html",
