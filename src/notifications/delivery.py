@@ -253,6 +253,13 @@ def mark_read(notification: Notification) -> Notification:
     return notification
 
 
+def mark_many_read(user: User, ids: Iterable[int]) -> int:
+    """Mark a group of the person's notifications read at once (others' ids are ignored)."""
+    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def mark_all_read(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

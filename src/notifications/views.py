@@ -10,7 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from obcms.ids import is_id
+
 from . import delivery
+from .grouping import inbox_rows
 from .models import Notification
 
 
@@ -22,13 +25,21 @@ def inbox(request):
         return HttpResponseRedirect(reverse("accounts:notification_settings"), status=307)
     notifications = Notification.objects.filter(user=request.user).select_related("work_item")
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"nav": "notifications", "page": page})
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"nav": "notifications", "page": page, "rows": inbox_rows(page.object_list)},
+    )
 
 
 @login_required
 @require_POST
 def mark_read(request, pk: int):
+    """Mark one notification read, and with it the rest of its group (`also`, the same person's)."""
     notification = delivery.mark_read(get_object_or_404(Notification, pk=pk, user=request.user))
+    also = [int(value) for value in request.POST.getlist("also") if is_id(value)]
+    if also:
+        delivery.mark_many_read(request.user, also)
     if notification.work_item_id and request.POST.get("open"):
         return redirect("common:detail", pk=notification.work_item_id)
     return redirect("notifications:inbox")
