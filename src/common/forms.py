@@ -183,6 +183,10 @@ class WorkItemForm(forms.Form):
             self.data[RepeatBuilderForm.prefix_name("shown")] = composed
             self.repeat.data = self.data
 
+    def rebuild_repeat(self) -> None:
+        """Draw the builder from the rule now in the form (after a conflict put theirs there)."""
+        self.repeat = RepeatBuilderForm(rule=str(self.data.get("recurrence_rule") or ""))
+
     def clean_progress(self) -> int | None:
         value = self.cleaned_data.get("progress")
         return self.initial.get("progress", 0) if value is None else value

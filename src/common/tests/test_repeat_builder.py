@@ -12,6 +12,7 @@ from common.calendar.rule_builder import (
     rule_from_parts,
 )
 from common.models import WorkItem
+from common.services import update_work_item
 from testing.builders import item
 
 CREATE = "/oobc-management/work-items/new/"
@@ -226,3 +227,30 @@ def test_a_form_without_the_builder_saves_the_rule_as_sent(client, cast):
     assert (
         WorkItem.objects.get(title="Coordination meeting").recurrence_rule == "FREQ=DAILY;COUNT=5"
     )
+
+
+def test_after_a_conflict_the_builder_shows_their_newer_rule(client, cast):
+    meeting = item(
+        "activity",
+        "Coordination meeting",
+        organization=cast.office,
+        start_date=dt.date(2026, 12, 7),
+        recurrence_rule="FREQ=DAILY",
+    )
+    update_work_item(
+        cast.administrator, meeting, title="Weekly sync", recurrence_rule="FREQ=WEEKLY"
+    )
+    client.force_login(cast.manager)
+    url = reverse("common:edit", args=[meeting.pk])
+    seen = {"initial-title": "Coordination meeting", "initial-recurrence_rule": "FREQ=DAILY"}
+    data = {
+        **form_data(title="Daily stand-up", recurrence_rule="FREQ=DAILY", expected_version="1"),
+        **builder(freq="daily", shown="FREQ=DAILY"),
+        **seen,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert '<option value="weekly" selected>' in html
+    assert 'name="repeat-shown" value="FREQ=WEEKLY"' in html
+    assert "Every week" in html

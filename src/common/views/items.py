@@ -215,6 +215,7 @@ def _merge_or_explain(
             return redirect("common:detail", pk=saved.pk), []
     rows = conflicts.conflict_rows(form, merge)
     conflicts.rebase(form, merge, current)
+    form.rebuild_repeat()
     return None, rows
 
 
