@@ -254,3 +254,16 @@ def test_after_a_conflict_the_builder_shows_their_newer_rule(client, cast):
     assert '<option value="weekly" selected>' in html
     assert 'name="repeat-shown" value="FREQ=WEEKLY"' in html
     assert "Every week" in html
+
+
+def test_the_calendar_panel_says_the_repeat_in_words(client, cast):
+    meeting = item(
+        "activity",
+        organization=cast.office,
+        start_date=dt.date(2026, 12, 7),
+        recurrence_rule="FREQ=MONTHLY;BYDAY=2TU",
+    )
+    client.force_login(cast.staff)
+    html = client.get(reverse("calendar:panel", args=[meeting.pk])).content.decode()
+    assert "Every month on the second Tuesday" in html
+    assert "BYDAY=2TU" not in html
