@@ -23,6 +23,6 @@ class CollaborationConfig(AppConfig):
                 key="conversation",
                 title="Conversation",
                 url_name="collaboration:stream",
-                script="collaboration/mentions.js",
+                scripts=("collaboration/mentions.js", "collaboration/files.js"),
             )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -82,3 +84,40 @@ class Watch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watches {self.work_item_id}"
+
+
+def _stored_name(attachment: Attachment, filename: str) -> str:
+    """Files are stored under a random name (never the uploader's), grouped by item."""
+    return f"attachments/{attachment.work_item_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file on an item, or on one of its comments. Served only to people who may see the item,
+    under its original name; never from a public URL."""
+
+    work_item = models.ForeignKey("common.WorkItem", on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_stored_name, max_length=300)
+    thumbnail = models.FileField(upload_to=_stored_name, max_length=300, blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["work_item", "-created_at"], name="attachment_item")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -16,9 +16,11 @@ from common import permissions
 from common.models import WorkItem
 from common.queries.detail import HistoryEntry, history_entries
 
-from .models import Comment, Watch
+from .models import Attachment, Comment, Watch
 
 PAGE = 20
+#: The newest files shown at the top of the conversation (older ones stay with their comments).
+FILES_SHOWN = 60
 SHOW = ("all", "comments", "changes")
 
 
@@ -36,7 +38,14 @@ class Stream:
     entries: list[Entry] = field(default_factory=list)
     older: dt.datetime | None = None
     can_comment: bool = False
+    files: list[Attachment] = field(default_factory=list)
     watching: Watch | None = None
+
+
+def _file(user, attachment: Attachment, item: WorkItem) -> Attachment:
+    attachment.work_item = item
+    attachment.can_remove = permissions.can_remove_attachment(user, attachment)
+    return attachment
 
 
 def _decorate(user, comment: Comment, item: WorkItem) -> Comment:
@@ -50,13 +59,20 @@ def load_stream(user, item: WorkItem, *, before: dt.datetime | None = None, show
     show = show if show in SHOW else "all"
     entries: list[Entry] = []
     if show != "changes":
-        replies = Comment.objects.select_related("author").order_by("created_at", "id")
+        files = Attachment.objects.select_related("uploaded_by").order_by("created_at", "id")
+        replies = (
+            Comment.objects.select_related("author")
+            .prefetch_related(Prefetch("attachments", queryset=files))
+            .order_by("created_at", "id")
+        )
         comments = Comment.objects.filter(work_item=item, reply_to__isnull=True)
         if before is not None:
             comments = comments.filter(created_at__lt=before)
         page = list(
             comments.select_related("author")
-            .prefetch_related(Prefetch("replies", queryset=replies))
+            .prefetch_related(
+                Prefetch("replies", queryset=replies), Prefetch("attachments", queryset=files)
+            )
             .order_by("-created_at", "-id")[: PAGE + 1]
         )
         for comment in page:
@@ -71,5 +87,11 @@ def load_stream(user, item: WorkItem, *, before: dt.datetime | None = None, show
     if len(entries) > PAGE:
         stream.older = entries[PAGE - 1].when
     stream.can_comment = permissions.can_comment(user, item)
+    stream.files = [
+        _file(user, f, item)
+        for f in Attachment.objects.filter(work_item=item)
+        .select_related("uploaded_by")
+        .order_by("-created_at", "-id")[:FILES_SHOWN]
+    ]
     stream.watching = Watch.objects.filter(work_item=item, user=user).first()
     return stream

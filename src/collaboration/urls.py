@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import file_views, views
 
 app_name = "collaboration"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("<id:pk>/conversation/watch/", views.watch, name="watch"),
     path("<id:pk>/conversation/preview/", views.preview, name="preview"),
     path("<id:pk>/conversation/people/", views.people, name="people"),
+    path("<id:pk>/conversation/files/", file_views.upload, name="upload"),
+    path("<id:pk>/files/<id:attachment_id>/", file_views.download, name="download"),
+    path("<id:pk>/files/<id:attachment_id>/thumbnail/", file_views.thumbnail, name="thumbnail"),
+    path("<id:pk>/files/<id:attachment_id>/remove/", file_views.remove, name="remove_file"),
 ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +18,7 @@ from common import permissions
 from common.views.helpers import visible_item
 
 from . import services
+from .attachments import attach_files
 from .markdown import render as render_markdown
 from .models import Comment
 from .stream import load_stream
@@ -31,7 +34,14 @@ def _before(request: HttpRequest) -> dt.datetime | None:
 
 def _panel(request, item, *, status: int = 200, errors=None, draft: str = "", reply_to=None):
     stream = load_stream(request.user, item, show=request.GET.get("show", "all"))
-    context = {"stream": stream, "errors": errors or [], "draft": draft, "reply_to": reply_to}
+    context = {
+        "stream": stream,
+        "errors": errors or [],
+        "draft": draft,
+        "reply_to": reply_to,
+        "max_files": settings.ATTACHMENT_MAX_FILES_PER_UPLOAD,
+        "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+    }
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -66,8 +76,12 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
         reply_to = Comment.objects.filter(pk=int(raw_reply), work_item=item).first()
         if reply_to is None:
             return _panel(request, item, status=400, errors=["That comment no longer exists."])
+    files = request.FILES.getlist("files")
     try:
-        services.post_comment(request.user, item, body, reply_to=reply_to)
+        with transaction.atomic():  # the comment and its files, or neither
+            comment = services.post_comment(request.user, item, body, reply_to=reply_to)
+            if files:
+                attach_files(request.user, item, files, comment=comment)
     except ValidationError as error:
         return _panel(request, item, status=400, errors=error.messages, draft=body)
     return _panel(request, item)

@@ -17,8 +17,8 @@ class DetailSection:
     title: str
     #: A URL name taking the item's `pk`, answering the section's HTML fragment.
     url_name: str
-    #: A static file (JavaScript) the section needs on the page, or "".
-    script: str = ""
+    #: Static files (JavaScript) the section needs on the page.
+    scripts: tuple[str, ...] = ()
 
 
 _DETAIL_SECTIONS: dict[str, DetailSection] = {}

@@ -212,9 +212,20 @@ def can_remove_comment(user, comment) -> bool:
     """Authors remove their own; moderators (Managers) any comment in their organisation."""
     if comment.deleted_at is not None or not can_view(user, comment.work_item):
         return False
-    if comment.author_id == user.pk:
+    return comment.author_id == user.pk or _moderates(user, comment.work_item.organization_id)
+
+
+def can_remove_attachment(user, attachment) -> bool:
+    """Uploaders remove their own files (while they may still take part); moderators any."""
+    item = attachment.work_item
+    if not can_view(user, item):
+        return False
+    if attachment.uploaded_by_id == user.pk and can_comment(user, item):
         return True
-    organization_id = comment.work_item.organization_id
+    return _moderates(user, item.organization_id)
+
+
+def _moderates(user, organization_id: int) -> bool:
     return user.has_perm(MODERATE_COMMENTS) and (
         user.has_perm(MANAGE_ALL) or organization_id == user.organization_id
     )

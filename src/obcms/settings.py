@@ -354,6 +354,18 @@ LOGGING = {
 # --- Backups and monitoring ---------------------------------------------------------------------
 # While this file exists every request but /health/ answers 503 (set by rollback_deployment).
 MAINTENANCE_FILE = env.path("MAINTENANCE_FILE", default=REPO_DIR / "var" / "maintenance")
+# Files attached to work items: stored through Django's storage API (local folder by default),
+# never served from a public address — every download checks that the person may see the item.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=REPO_DIR / "media")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_MAX_FILES_PER_UPLOAD = env.int("ATTACHMENT_MAX_FILES_PER_UPLOAD", default=10)
+ATTACHMENT_MAX_PER_ITEM = env.int("ATTACHMENT_MAX_PER_ITEM", default=200)
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
+# Behind nginx: the internal location that serves MEDIA_ROOT (deploy/nginx.conf), so the
+# application checks permission and nginx sends the bytes. Empty: the application sends them.
+ATTACHMENT_X_ACCEL_PREFIX = env.str("ATTACHMENT_X_ACCEL_PREFIX", default="")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Where `make test` records the last run of the suite (read by deployment_check).
 TEST_RESULTS_DIR = env.path("TEST_RESULTS_DIR", default=REPO_DIR / "test-results")
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(REPO_DIR / "backups")))

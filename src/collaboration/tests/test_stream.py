@@ -48,20 +48,37 @@ def test_older_entries_come_a_page_at_a_time(client, cast, consultation):
     assert "Note 00" in rest and "Note 24" not in rest
 
 
-def test_the_stream_costs_the_same_queries_for_10_and_200_comments(client, cast, consultation):
+def test_the_stream_costs_the_same_queries_for_10_and_200_comments(
+    client, cast, consultation, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collaboration.attachments import attach_files
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ATTACHMENT_MAX_FILES_PER_UPLOAD = 50
+
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url(consultation)).status_code == 200
         return len(captured)
 
-    for n in range(10):
-        first = post_comment(cast.staff, consultation, f"Note {n}")
-        post_comment(cast.manager, consultation, f"Reply {n}", reply_to=first)
+    def conversation(comments: int, files: int) -> None:
+        for n in range(comments):
+            first = post_comment(cast.staff, consultation, f"Note {n} @marco")
+            post_comment(cast.manager, consultation, f"Reply {n}", reply_to=first)
+        attach_files(
+            cast.staff,
+            consultation,
+            [SimpleUploadedFile(f"notes-{n}.txt", b"minutes") for n in range(files)],
+            comment=first,
+        )
+
+    conversation(10, 1)
     client.force_login(cast.staff)
     client.get(url(consultation))
     few = queries()
-    for n in range(190):
-        post_comment(cast.staff, consultation, f"More {n} @marco")
+    conversation(190, 49)
     assert queries() == few
 
 
