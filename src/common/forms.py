@@ -236,6 +236,8 @@ class WorkItemForm(forms.Form):
         plain = EDITABLE_FIELDS - {"details", "recurrence_exdates"}
         data = {name: getattr(item, name) for name in plain}
         data["recurrence_exdates"] = ", ".join(item.recurrence_exdates)
+        # The palette's spelling (#DB2777), so an older lower-case colour compares equal in a merge.
+        data["calendar_color"] = (item.calendar_color or "").upper()
         data["expected_version"] = item.version
         data.update({DETAIL_PREFIX + k: v for k, v in item.details.items()})
         return data

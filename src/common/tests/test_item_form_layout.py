@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Team
 from accounts.roles import STAFF
 from common.models import WorkItem
+from common.services import update_work_item
 from testing.builders import item
 from testing.cast import make_user
 
@@ -100,6 +101,21 @@ def test_an_older_colour_outside_the_palette_survives_an_edit(client, cast):
     data = form_data(title="Renamed", calendar_color="#1D4ED8", expected_version="1")
     assert client.post(url, data).status_code == 302
     assert WorkItem.objects.get(pk=task.pk).calendar_color == "#1D4ED8"
+
+
+def test_an_older_lower_case_colour_stays_chosen_on_a_conflict_page(client, cast):
+    task = item("task", "Draft agenda", organization=cast.office, calendar_color="#db2777")
+    update_work_item(cast.administrator, task, title="Agenda v2")
+    client.force_login(cast.manager)
+    url = reverse("common:edit", args=[task.pk])
+    opened = form_data(title="Draft agenda", calendar_color="#DB2777")  # what the page showed
+    seen = {f"initial-{name}": value for name, value in opened.items()}
+    data = form_data(title="Final agenda", calendar_color="#DB2777", expected_version="1")
+    response = client.post(url, {**data, **seen})
+    assert response.status_code == 409  # both changed the title
+    html = response.content.decode()
+    # The swatch stays chosen, so saving again does not quietly drop the colour.
+    assert re.search(r'value="#DB2777" id="id_calendar_color_\d+" checked', html)
 
 
 def parent_with_children(cast, count=3):
