@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from common.models import WorkItem
-from testing.a11y import DESKTOP, PHONE, assert_accessible, assert_fits_phone
+from testing.a11y import DESKTOP, NARROWEST, PHONE, assert_accessible, assert_fits_phone
 from testing.browser import screenshot, sign_in
 from testing.builders import item
 
@@ -29,6 +29,9 @@ def looks_right(page, width: int, name: str) -> None:
     assert_accessible(page, f"{name} at {width} px")
     if width == PHONE:
         assert_fits_phone(page, f"{name} at {width} px")
+        page.set_viewport_size({"width": NARROWEST, "height": 900})
+        assert_fits_phone(page, f"{name} at {NARROWEST} px")
+        page.set_viewport_size({"width": width, "height": 900})
     screenshot(page, f"{name}-{width}")
 
 
