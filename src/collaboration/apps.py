@@ -13,11 +13,20 @@ class CollaborationConfig(AppConfig):
 
     def ready(self) -> None:
         from common import extensions
-        from common.signals import work_items_changed
+        from common.signals import (
+            legacy_conversation,
+            legacy_conversation_count,
+            work_items_changed,
+        )
 
+        from .legacy_conversation import count_legacy_conversation, store_legacy_conversation
         from .watching import watch_new_and_assigned
 
         work_items_changed.connect(watch_new_and_assigned, dispatch_uid="collaboration.watch")
+        legacy_conversation.connect(store_legacy_conversation, dispatch_uid="collaboration.legacy")
+        legacy_conversation_count.connect(
+            count_legacy_conversation, dispatch_uid="collaboration.legacy-count"
+        )
         extensions.register_detail_section(
             extensions.DetailSection(
                 key="conversation",

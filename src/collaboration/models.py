@@ -30,6 +30,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    #: For entries of the old system's conversation brought in at cut-over: where each came
+    #: from (table, row, what), so a second migration run recognises it and adds nothing twice.
+    legacy_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -19,7 +19,9 @@ from django.db import transaction
 from accounts.models import Organization
 from common import services
 from common.models import WorkItemRelation
+from common.signals import legacy_conversation
 
+from .conversation import conversation_entries
 from .mapping.people import build_people
 from .mapping.records import Context, Mapped, Origin, map_row
 from .models import ImportRecord
@@ -43,6 +45,8 @@ class Report:
     created_teams: list[str] = field(default_factory=list)
     not_assignable: dict[str, str] = field(default_factory=dict)
     links_added: int = 0
+    #: entries of the old conversation written into activity streams by this run
+    conversation_added: int = 0
     dry_run: bool = False
 
     def count(self, source: str, outcome: str, n: int = 1) -> None:
@@ -107,6 +111,21 @@ def _migrate(organization, sources, snapshot, batch_size, report, progress_strea
     _update(existing, states, report, progress_stream)
     if TASKS in selected:
         _link_dependencies(mapped, states, report)
+    _hand_over_conversation(snapshot, selected, states, people, report)
+
+
+def _hand_over_conversation(snapshot, selected, states, people, report: Report) -> None:
+    """Give the old conversation of the migrated rows to the app that keeps conversations.
+
+    Sent inside the run's transaction, so a failed or dry run leaves no entry behind either.
+    """
+    rows = {source: snapshot.rows(source) for source in selected}
+    item_ids = {origin: state.pk for origin, state in states.items() if origin[0] in selected}
+    entries = conversation_entries(rows, item_ids, people.known)
+    answers = legacy_conversation.send(
+        sender="legacy.importer", item_ids=sorted(item_ids.values()), conversation=entries
+    )
+    report.conversation_added = sum(n for _, n in answers if isinstance(n, int))
 
 
 def _create(organization, new: list[Mapped], states, batch_size, report, progress_stream) -> None:

@@ -35,6 +35,7 @@ def render(report: dict[str, Any]) -> str:
         f"| task dependencies not linked | {len(report['missing_dependencies'])} |",
         f"| dual-write entries pending / failed | {report['dual_write_outbox'].get('pending', 0)}"
         f" / {report['dual_write_outbox'].get('failed', 0)} |",
+        _conversation_row(report.get("conversation") or {}),
         "",
     ]
     if report.get("archive"):
@@ -51,6 +52,12 @@ def render(report: dict[str, Any]) -> str:
     )
     lines.append(f"{verdict} Flags at verification: {flags}.")
     return "\n".join(lines)
+
+
+def _conversation_row(counts: dict[str, Any]) -> str:
+    expected, present = counts.get("expected", 0), counts.get("present")
+    shown = "not counted" if present is None else f"{present:,} of {expected:,}"
+    return f"| old conversation entries in the activity streams | {shown} |"
 
 
 def write_into(path: Path, report: dict[str, Any]) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 from accounts.models import Organization
 from common.models import WorkItem, WorkItemRelation
+from common.signals import legacy_conversation_count
 
+from .conversation import conversation_entries
 from .mapping.people import build_people
 from .mapping.records import Context, map_row
 from .mapping.values import plain
@@ -28,10 +30,20 @@ class Verification:
     outbox: dict[str, int] = field(default_factory=dict)
     archived: dict[str, int] = field(default_factory=dict)
     archive: dict[str, str] | None = None
+    #: entries of the old conversation: expected from the rows, present in activity streams
+    #: (None when no installed app keeps conversations, so nothing can be counted)
+    conversation: dict[str, int | None] = field(default_factory=dict)
+    missing_conversation: list[dict] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.orphaned or self.drifted or self.missing_links)
+        return not (
+            self.missing
+            or self.orphaned
+            or self.drifted
+            or self.missing_links
+            or self.missing_conversation
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +57,8 @@ class Verification:
             "dual_write_outbox": self.outbox,
             "archived_items": self.archived,
             "archive": self.archive,
+            "conversation": self.conversation,
+            "missing_conversation": self.missing_conversation,
         }
 
 
@@ -103,9 +117,36 @@ def verify() -> Verification:
             a, b = states.get((TASKS, key)), states.get((TASKS, predecessor))
             if a and b and predecessor != key and (a.pk, b.pk) not in links:
                 result.missing_links.append({"task": key, "depends_on": predecessor})
+    _count_conversation(result, snapshot, states, people.known)
     for state_name in (OutboxEntry.State.PENDING, OutboxEntry.State.FAILED):
         result.outbox[state_name] = OutboxEntry.objects.filter(state=state_name).count()
     return result
+
+
+def _count_conversation(result: Verification, snapshot, states, known_people) -> None:
+    """How many entries of the old conversation the rows call for, and how many are kept.
+
+    Counted through `legacy_conversation_count`, answered by the app that keeps conversations,
+    so this module names no app built on the core.
+    """
+    rows = {source: snapshot.rows(source) for source in ORDER}
+    expected = conversation_entries(rows, {o: s.pk for o, s in states.items()}, known_people)
+    keys = [entry["key"] for entry in expected]
+    answers = [
+        found
+        for _, found in legacy_conversation_count.send(sender="legacy.verify", keys=keys)
+        if isinstance(found, set)
+    ]
+    if not answers:
+        result.conversation = {"expected": len(keys), "present": None}
+        return
+    present = set().union(*answers)
+    result.conversation = {"expected": len(keys), "present": len(present & set(keys))}
+    result.missing_conversation = [
+        {"key": entry["key"], "item": entry["work_item_id"]}
+        for entry in expected
+        if entry["key"] not in present
+    ]
 
 
 def _show(value: Any) -> Any:

@@ -88,6 +88,8 @@ class Command(BaseCommand):
             out.write(f"  {LABEL[source]:<18} {parts}")
         if report.links_added:
             out.write(f"  task dependencies  {report.links_added} linked")
+        if report.conversation_added:
+            out.write(f"  old conversation   {report.conversation_added} entries added to streams")
         if report.created_users:
             out.write(f"People created: {', '.join(report.created_users)}")
         if report.created_teams:

@@ -78,15 +78,25 @@ class Command(BaseCommand):
                 )
         for entry in result.missing_links[:50]:
             out.write(f"LINK      task {entry['task']} depends on {entry['depends_on']}: missing")
-        shown = sum(
-            len(x[:50])
-            for x in (result.missing, result.orphaned, result.drifted, result.missing_links)
+        for entry in result.missing_conversation[:50]:
+            out.write(f"STREAM    item {entry['item']}: old conversation {entry['key']} missing")
+        problems = (
+            result.missing,
+            result.orphaned,
+            result.drifted,
+            result.missing_links,
+            result.missing_conversation,
         )
-        total = sum(
-            len(x) for x in (result.missing, result.orphaned, result.drifted, result.missing_links)
-        )
+        shown = sum(len(x[:50]) for x in problems)
+        total = sum(len(x) for x in problems)
         if total > shown:
             out.write(f"… {total - shown} more (--json lists all)")
+        expected = result.conversation.get("expected", 0)
+        present = result.conversation.get("present")
+        if present is None:
+            out.write(f"Old conversation: {expected} entries expected; no app keeps them here")
+        else:
+            out.write(f"Old conversation: {present} of {expected} entries in the activity streams")
         pending, failed = result.outbox.get("pending", 0), result.outbox.get("failed", 0)
         out.write(f"Dual-write outbox: {pending} pending, {failed} failed")
         if result.clean:
@@ -96,6 +106,7 @@ class Command(BaseCommand):
                 self.style.ERROR(
                     f"Discrepancies: {len(result.missing)} missing, {len(result.orphaned)} "
                     f"orphaned, {len(result.drifted)} drifted, {len(result.missing_links)} "
-                    "dependencies missing."
+                    f"dependencies missing, {len(result.missing_conversation)} conversation "
+                    "entries missing."
                 )
             )
