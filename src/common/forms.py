@@ -128,6 +128,7 @@ class WorkItemForm(forms.Form):
             organization_id=organization_id, is_active=True
         )
         self.detail_keys = list(DETAIL_SCHEMAS[detail_type])
+        self.detail_type_label = type_label(detail_type)
         for key, spec in DETAIL_SCHEMAS[detail_type].items():
             field = _detail_widget(key)
             field.label = spec.label
