@@ -168,7 +168,7 @@
     const words = sentence();
     root.querySelector("[data-repeat-words]").textContent = words;
     const summary = document.querySelector("[data-repeat-summary]");
-    if (summary) summary.textContent = words.toLowerCase();
+    if (summary) summary.textContent = words;
   }
 
   function fromChoices() {
