@@ -76,6 +76,7 @@ def test_the_stream_filter_and_watch_button_work_at_phone_width(
     page.click("#conversation button:has-text('Watch')")
     page.wait_for_selector("[data-testid=watching]")
     page.click("#conversation a:has-text('Changes')")
-    page.wait_for_selector("[data-testid=change]")
+    page.wait_for_selector("#conversation a[aria-current]:has-text('Changes')")
+    assert page.locator("[data-testid=change]").count() >= 1
     assert page.locator("[data-testid=comment]").count() == 0
     check_page(page, "conversation-viewer", widths=(390,))
