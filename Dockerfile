@@ -15,6 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=obcms.settings \
     STATIC_ROOT=/srv/obcms/staticfiles \
     LOG_DIR=/srv/obcms/logs \
+    MEDIA_ROOT=/srv/obcms/media \
     BACKUP_DIR=/srv/obcms/backups
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client openssl \
@@ -25,7 +26,7 @@ COPY requirements ./requirements
 RUN pip install -r requirements/production.txt
 COPY src ./src
 COPY --from=assets /build/src/static/build ./src/static/build
-RUN mkdir -p staticfiles logs backups && chown -R obcms:obcms /srv/obcms
+RUN mkdir -p staticfiles logs backups media && chown -R obcms:obcms /srv/obcms
 USER obcms
 WORKDIR /srv/obcms/src
 EXPOSE 8000

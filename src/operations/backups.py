@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +84,48 @@ def backup(directory: Path, keep: int | None = None) -> Backup:
             target.close()
     checksum = sha256_of(path)
     Path(f"{path}.sha256").write_text(f"{checksum}  {path.name}\n")
+    backup_media(directory, stamp)
     if keep:
         prune(directory, keep)
     return Backup(path, checksum, path.stat().st_size)
+
+
+def media_archive_for(backup_path: Path) -> Path:
+    """The attached files saved with a database backup: `media-<same stamp>.tar.gz` beside it."""
+    stamp = "-".join(backup_path.name.split(".")[0].split("-")[-2:])
+    return backup_path.with_name(f"media-{stamp}.tar.gz")
+
+
+def backup_media(directory: Path, stamp: str) -> Path | None:
+    """Archive MEDIA_ROOT (files attached to work items) next to the database backup."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return None
+    target = directory / f"media-{stamp}.tar.gz"
+    partial = target.with_name(target.name + ".partial")
+    with tarfile.open(partial, "w:gz") as archive:
+        archive.add(root, arcname="media")
+    partial.replace(target)
+    Path(f"{target}.sha256").write_text(f"{sha256_of(target)}  {target.name}\n")
+    return target
+
+
+def restore_media(backup_path: Path) -> bool:
+    """Put back the attached files saved with `backup_path`, if they were (checksum first)."""
+    archive_path = media_archive_for(backup_path)
+    if not archive_path.exists():
+        return False
+    verify(archive_path)
+    root = Path(settings.MEDIA_ROOT)
+    staging = root.with_name(root.name + ".restoring")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tarfile.open(archive_path, "r:gz") as archive:
+        archive.extractall(staging, filter="data")  # no absolute paths, links or devices
+    shutil.rmtree(root, ignore_errors=True)
+    (staging / "media").replace(root)
+    shutil.rmtree(staging, ignore_errors=True)
+    return True
 
 
 def backup_files(directory: Path) -> list[Path]:
@@ -98,12 +138,14 @@ def backup_files(directory: Path) -> list[Path]:
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
-    """Keep the newest `keep` backups of this project in `directory`; delete the rest."""
+    """Keep the newest `keep` backups of this project in `directory` (with their attached
+    files); delete the rest."""
     ours = backup_files(directory)
     removed = []
     for old in ours[keep:]:
-        old.unlink(missing_ok=True)
-        Path(f"{old}.sha256").unlink(missing_ok=True)
+        for path in (old, media_archive_for(old)):
+            path.unlink(missing_ok=True)
+            Path(f"{path}.sha256").unlink(missing_ok=True)
         removed.append(old)
     return removed
 
@@ -154,6 +196,7 @@ def restore(path: Path, *, force: bool = False) -> None:
             source.backup(connection.connection)  # replaces every page of the live database
         finally:
             source.close()
+    restore_media(path)
 
 
 #: Where the deployment checklist's step 1 leaves its backups, by engine: `pg_dump obcms_prod >

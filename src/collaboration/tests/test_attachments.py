@@ -169,3 +169,18 @@ def test_removing_a_file_or_deleting_its_item_removes_the_bytes(
         delete_work_item(cast.manager, consultation)
     assert not default_storage.exists(names[2])
     assert not Attachment.objects.exists()
+
+
+def test_behind_nginx_the_application_checks_and_nginx_sends_the_bytes(
+    client, cast, consultation, settings
+):
+    settings.ATTACHMENT_X_ACCEL_PREFIX = "/protected-media/"
+    [doc] = attach_files(cast.staff, consultation, [pdf()])
+    client.force_login(cast.viewer)
+    answer = client.get(f"/oobc-management/work-items/{consultation.pk}/files/{doc.pk}/?download=1")
+    assert answer["X-Accel-Redirect"] == f"/protected-media/{doc.file.name}"
+    assert answer["Content-Disposition"].startswith("attachment;") and answer.content == b""
+    client.force_login(cast.partner_staff)
+    assert "X-Accel-Redirect" not in client.get(
+        f"/oobc-management/work-items/{consultation.pk}/files/{doc.pk}/"
+    )

@@ -25,7 +25,7 @@ def test_backup_then_delete_then_restore_brings_everything_back(tmp_path, cast):
     )
     out = StringIO()
     call_command("backup_database", out=tmp_path, stdout=out)
-    [dump] = [p for p in tmp_path.iterdir() if not p.name.endswith(".sha256")]
+    [dump] = [p for p in tmp_path.glob("obcms-*") if not p.name.endswith(".sha256")]
     assert "sha256" in out.getvalue()
 
     delete_work_item(None, project, cascade=True)  # the mistake the backup is for
@@ -46,7 +46,7 @@ def test_backup_then_delete_then_restore_brings_everything_back(tmp_path, cast):
 
 def test_a_damaged_backup_is_refused(tmp_path, cast):
     call_command("backup_database", out=tmp_path, stdout=StringIO())
-    [dump] = [p for p in tmp_path.iterdir() if not p.name.endswith(".sha256")]
+    [dump] = [p for p in tmp_path.glob("obcms-*") if not p.name.endswith(".sha256")]
     with dump.open("ab") as handle:
         handle.write(b"tampered")
     with pytest.raises(CommandError, match="does not match its checksum"):
@@ -79,3 +79,42 @@ def test_the_default_backup_folder_comes_from_the_settings(tmp_path, settings, d
     out = StringIO()
     call_command("backup_database", stdout=out)
     assert out.getvalue().startswith(str(tmp_path / "nightly"))
+
+
+def test_attached_files_are_backed_up_and_restored_with_the_database(tmp_path, cast, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collaboration.attachments import attach_files
+    from collaboration.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    task = item("task", "With minutes", organization=cast.office)
+    [minutes] = attach_files(cast.staff, task, [SimpleUploadedFile("minutes.txt", b"Agreed")])
+    stored = Path(settings.MEDIA_ROOT) / minutes.file.name
+    backups = tmp_path / "backups"
+    call_command("backup_database", out=backups, stdout=StringIO())
+    [dump] = [p for p in backups.glob("obcms-*") if not p.name.endswith(".sha256")]
+    assert list(backups.glob("media-*.tar.gz"))
+
+    delete_work_item(None, task)  # the item and, after commit, its file
+    stored.unlink(missing_ok=True)
+    assert not Attachment.objects.exists()
+
+    call_command("restore_database", str(dump), force=True, stdout=StringIO())
+    assert Attachment.objects.get().original_name == "minutes.txt"
+    assert stored.read_bytes() == b"Agreed"
+
+
+def test_pruning_removes_old_attached_files_with_their_database_backup(tmp_path, db, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "a.txt").write_text("x")
+    for stamp in ("20261101-010000", "20261102-010000", "20261103-010000"):
+        for name in (f"obcms-sqlite-{stamp}.sqlite3", f"media-{stamp}.tar.gz"):
+            (tmp_path / name).write_text("x")
+            (tmp_path / f"{name}.sha256").write_text("x")
+    prune(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.glob("media-*.tar.gz")) == [
+        "media-20261102-010000.tar.gz",
+        "media-20261103-010000.tar.gz",
+    ]

@@ -184,3 +184,15 @@ def test_the_nginx_health_check_needs_only_bash_and_really_checks_the_answer():
         assert subprocess.run(["bash", "-c", command], timeout=10).returncode != 0
     finally:
         server.shutdown()
+
+
+def test_attached_files_are_served_by_nginx_only_after_the_application_allows_it():
+    config = (REPO / "deploy" / "nginx.conf").read_text()
+    internal = config.split("location /protected-media/ {", 1)[1].split("}", 1)[0]
+    assert "internal;" in internal and "alias /srv/obcms/media/;" in internal
+    assert "nosniff" in internal and "sandbox" in internal
+    app = SERVICES["web"]["environment"]
+    assert app["ATTACHMENT_X_ACCEL_PREFIX"] == "/protected-media/"
+    assert app["MEDIA_ROOT"] == "/srv/obcms/media"
+    assert "media:/srv/obcms/media:ro" in SERVICES["nginx"]["volumes"]
+    assert "media:/srv/obcms/media" in SERVICES["web"]["volumes"]
