@@ -13,7 +13,7 @@
   const csrf = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
 
   // Colour swatches are painted from data attributes (the CSP allows no inline styles).
-  document.querySelectorAll(".swatch[data-colour]").forEach((el) => {
+  document.querySelectorAll(".legend-swatch[data-colour]").forEach((el) => {
     el.style.backgroundColor = el.dataset.colour;
   });
 
