@@ -1,8 +1,10 @@
-"""Who hears about a comment: the people it mentions, and the item's watchers.
+"""Who hears about what happens to an item: the people a comment mentions, and its watchers.
 
-Runs after the comment's transaction commits. Watchers get at most one unread notice per item
-at a time: a further comment within the batching window updates that notice ("3 new comments
-on …") instead of adding another, and nobody is told about their own words.
+Runs after the writing transaction commits, as one job per event however many watchers there
+are: the watchers are found in two queries, checked against the permission module in one, and
+told with one bulk insert. Watchers get at most one unread notice per item and kind at a time —
+a further event within the batching window updates that notice ("3 new comments on …") instead
+of adding another — and nobody is told about their own actions.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from django.utils import timezone
 
 from accounts.models import TeamMembership, User
 from common import permissions
+from common.models import WorkItem
 from common.tree import ancestor_trails
-from notifications.delivery import notify
+from notifications.delivery import notify_many
 from notifications.models import Notification
 
 from .models import Comment, Watch
@@ -23,6 +26,9 @@ from .models import Comment, Watch
 BATCH_MINUTES = 10
 MENTIONED = "mentioned"
 COMMENTED = "commented"
+CHANGED = "changed"
+ATTACHED = "attached"
+_COUNT = re.compile(r"(\d+) ")
 
 
 def watchers_of(item_id: int) -> set[int]:
@@ -35,44 +41,118 @@ def watchers_of(item_id: int) -> set[int]:
     return set(direct) | set(above)
 
 
+def tell_watchers(
+    item: WorkItem,
+    kind: str,
+    first: str,
+    again: str,
+    *,
+    actor_id: int | None,
+    skip: set[int] = frozenset(),
+) -> int:
+    """Tell the item's watchers (who may see it, other than the actor): `first` as a new notice,
+    or — where one of this kind is still unread from the last few minutes — `again` with the
+    running count (`again` has a `{count}` placeholder). Returns how many were told."""
+    audience = permissions.people_who_can_view(item, watchers_of(item.pk) - set(skip) - {actor_id})
+    if not audience:
+        return 0
+    since = timezone.now() - dt.timedelta(minutes=BATCH_MINUTES)
+    waiting = Notification.objects.filter(
+        kind=kind, work_item=item, user_id__in=audience, read_at__isnull=True, created_at__gte=since
+    )
+    for notice in waiting:
+        counted = _COUNT.match(notice.message)
+        count = (int(counted[1]) if counted else 1) + 1
+        Notification.objects.filter(pk=notice.pk).update(message=again.format(count=count)[:500])
+    fresh = audience - {n.user_id for n in waiting}
+    notify_many(fresh, kind, first, item)
+    return len(audience)
+
+
+def _name(user: User | None) -> str:
+    return user.display_name if user else "Someone"
+
+
 def mentioned(comment_id: int, user_ids: list[int], team_ids: list[int]) -> set[int]:
     """Tell each mentioned person (and each member of a mentioned team) once."""
     comment = Comment.objects.select_related("work_item", "author").get(pk=comment_id)
     item = comment.work_item
     members = TeamMembership.objects.filter(team_id__in=team_ids).values_list("user_id", flat=True)
-    ids = (set(user_ids) | set(members)) - {comment.author_id}
-    told: set[int] = set()
-    for person in User.objects.filter(pk__in=ids, is_active=True):
-        if permissions.can_view(person, item):
-            author = comment.author.display_name if comment.author else "Someone"
-            notify(person, MENTIONED, f"{author} mentioned you on “{item.title}”", item)
-            told.add(person.pk)
+    told = permissions.people_who_can_view(
+        item, (set(user_ids) | set(members)) - {comment.author_id}
+    )
+    notify_many(told, MENTIONED, f"{_name(comment.author)} mentioned you on “{item.title}”", item)
     return told
 
 
 def comment_posted(comment_id: int, user_ids: list[int], team_ids: list[int]) -> None:
     told = mentioned(comment_id, user_ids, team_ids)
     comment = Comment.objects.select_related("work_item", "author").get(pk=comment_id)
-    item = comment.work_item
-    author = comment.author.display_name if comment.author else "Someone"
-    since = timezone.now() - dt.timedelta(minutes=BATCH_MINUTES)
-    waiting = {
-        n.user_id: n
-        for n in Notification.objects.filter(
-            kind=COMMENTED, work_item=item, read_at__isnull=True, created_at__gte=since
-        )
-    }
-    for person in User.objects.filter(
-        pk__in=watchers_of(item.pk) - told - {comment.author_id}, is_active=True
-    ):
-        if not permissions.can_view(person, item):
+    item, author = comment.work_item, _name(comment.author)
+    tell_watchers(
+        item,
+        COMMENTED,
+        f"{author} commented on “{item.title}”",
+        f"{{count}} new comments on “{item.title}”, the latest from {author}",
+        actor_id=comment.author_id,
+        skip=told,
+    )
+
+
+def files_added(sender, attachment, **kwargs) -> None:
+    """`attachment_added` receiver: watchers hear of new files, batched like comments."""
+    item = attachment.work_item
+    who = _name(attachment.uploaded_by)
+    tell_watchers(
+        item,
+        ATTACHED,
+        f"{who} added “{attachment.original_name}” to “{item.title}”",
+        f"{{count}} new files on “{item.title}”, the latest from {who}",
+        actor_id=attachment.uploaded_by_id,
+    )
+
+
+#: What watchers hear about when an item changes, in the words of the change.
+_TRACKED = {"status": "status", "start_date": "start", "due_date": "due date", "parent_id": "place"}
+
+
+def _describe(older, newer) -> str | None:
+    changed = [
+        label for name, label in _TRACKED.items() if getattr(older, name) != getattr(newer, name)
+    ]
+    if not changed:
+        return None
+    if changed == ["status"]:
+        return f"set to {newer.get_status_display()}"
+    if set(changed) <= {"start", "due date"}:
+        return "rescheduled"
+    if changed == ["place"]:
+        return "moved"
+    return "changed (" + ", ".join(changed) + ")"
+
+
+MAX_ITEMS_PER_CHANGE = 500
+
+
+def items_changed(item_ids: list[int]) -> None:
+    """After a change to items: their watchers hear of status changes, reschedules and moves
+    (not of every edited field), batched per item, never about their own change."""
+    for item in WorkItem.objects.filter(pk__in=item_ids[:MAX_ITEMS_PER_CHANGE]):
+        newer, *rest = list(
+            item.history.select_related("history_user").order_by("-history_id")[:2]
+        ) or [None]
+        if newer is None or not rest:
             continue
-        earlier = waiting.get(person.pk)
-        if earlier is None:
-            notify(person, COMMENTED, f"{author} commented on “{item.title}”", item)
+        what = _describe(rest[0], newer)
+        if what is None:
             continue
-        counted = re.match(r"(\d+) new comments", earlier.message)
-        count = (int(counted[1]) if counted else 1) + 1
-        Notification.objects.filter(pk=earlier.pk).update(
-            message=f"{count} new comments on “{item.title}”, the latest from {author}"[:500]
+        who = _name(newer.history_user)
+        tell_watchers(
+            item,
+            CHANGED,
+            f"{who} {what} “{item.title}”"
+            if what in ("rescheduled", "moved")
+            else f"{who}: “{item.title}” {what}",
+            f"{{count}} changes to “{item.title}”, the latest by {who}",
+            actor_id=newer.history_user_id,
         )

@@ -16,7 +16,7 @@ from accounts.models import Team, User
 from common import permissions
 from common.models import WorkItem
 
-from . import notices
+from . import signals, tasks
 from .markdown import mentioned_names, render
 from .models import Comment, Mention, Watch
 
@@ -79,7 +79,13 @@ def post_comment(
     _record_mentions(comment, users, teams)
     watch_people(item, [actor, *users])
     transaction.on_commit(
-        partial(notices.comment_posted, comment.pk, [u.pk for u in users], [t.pk for t in teams])
+        partial(
+            tasks.tell_about_comment.delay, comment.pk, [u.pk for u in users], [t.pk for t in teams]
+        ),
+        robust=True,
+    )
+    transaction.on_commit(
+        partial(signals.comment_posted.send, sender=Comment, comment=comment), robust=True
     )
     return comment
 
@@ -106,7 +112,8 @@ def edit_comment(actor: User, comment: Comment, body: str) -> Comment:
     watch_people(comment.work_item, new_people)
     if new_people:
         transaction.on_commit(
-            partial(notices.mentioned, comment.pk, [u.pk for u in new_people], [])
+            partial(tasks.tell_about_mentions.delay, comment.pk, [u.pk for u in new_people], []),
+            robust=True,
         )
     return comment
 

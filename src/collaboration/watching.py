@@ -7,10 +7,17 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.dispatch import receiver
 
 from common.models import WorkItem
+from common.signals import work_items_changed
 
+from . import (
+    attachments,  # noqa: F401  (its post_delete receiver removes stored files)
+    tasks,
+)
 from .models import Watch
+from .signals import attachment_added
 
 CHUNK = 2000
 
@@ -40,3 +47,15 @@ def watch_involved(item_ids: list[int]) -> int:
         )
         added += len(created)
     return added
+
+
+@receiver(work_items_changed, dispatch_uid="collaboration.tell_watchers")
+def tell_watchers_of_changes(sender, kind: str, item_ids: list[int], **kwargs) -> None:
+    """`work_items_changed` receiver: after commit, watchers hear what happened."""
+    if kind == "~" and item_ids:
+        transaction.on_commit(partial(tasks.tell_about_changes.delay, list(item_ids)), robust=True)
+
+
+@receiver(attachment_added, dispatch_uid="collaboration.files_added")
+def tell_watchers_of_file(sender, attachment, **kwargs) -> None:
+    tasks.tell_about_file.delay(attachment.pk)

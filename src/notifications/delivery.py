@@ -45,6 +45,43 @@ def notify(
     return notification
 
 
+def notify_many(
+    user_ids: Iterable[int], kind: str, message: str, item: WorkItem | None = None
+) -> list[Notification]:
+    """`notify` for many people at once: one query for their preferences, one bulk insert, then
+    e-mail to those who want it (a watcher fan-out to hundreds is one job, not hundreds)."""
+    people = list(User.objects.filter(pk__in=set(user_ids), is_active=True))
+    if not people:
+        return []
+    wants_email = set(
+        Preference.objects.filter(user__in=people, email_enabled=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    # People without a stored preference have the defaults.
+    stored = set(Preference.objects.filter(user__in=people).values_list("user_id", flat=True))
+    default_email = Preference._meta.get_field("email_enabled").default
+    body = message[:500] + (f"\n\n{item_url(item)}" if item else "")
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=person,
+                kind=kind,
+                message=message[:500],
+                work_item=item,
+                email_body=body if person.email else "",
+            )
+            for person in people
+        ]
+    )
+    for notification in created:
+        person = notification.user
+        email = person.pk in wants_email or (person.pk not in stored and default_email)
+        if email and person.email:
+            _email(notification, person, body)
+    return created
+
+
 def _email(notification: Notification, user: User, body: str) -> bool:
     """Send one notification by e-mail; a mail server that is down is retried later."""
     try:

@@ -45,6 +45,8 @@ class Notification(models.Model):
         DIGEST = "digest", "Daily digest"
         MENTIONED = "mentioned", "Mentioned you"
         COMMENTED = "commented", "New comments"
+        CHANGED = "changed", "Changed"
+        ATTACHED = "attached", "New files"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

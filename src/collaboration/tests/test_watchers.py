@@ -78,3 +78,84 @@ def test_another_organisation_cannot_watch(client, cast, consultation):
     address = f"/oobc-management/work-items/{consultation.pk}/conversation/watch/"
     assert client.post(address, {"action": "watch"}).status_code == 404
     assert not Watch.objects.filter(user=cast.partner_staff).exists()
+
+
+def test_watchers_hear_of_status_changes_reschedules_and_moves_batched(
+    cast, consultation, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from common.services import move_work_item, update_work_item
+
+    watch(cast.viewer, consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_work_item(cast.manager, consultation, status="in_progress")
+    [notice] = Notification.objects.filter(user=cast.viewer, kind="changed")
+    assert notice.message == "Marco: “Provincial consultation” set to In progress"
+    with django_capture_on_commit_callbacks(execute=True):
+        update_work_item(cast.manager, consultation.pk, due_date=dt.date(2026, 12, 20))
+    with django_capture_on_commit_callbacks(execute=True):
+        move_work_item(cast.manager, consultation.pk, parent=None)
+    [notice] = Notification.objects.filter(user=cast.viewer, kind="changed")
+    assert notice.message == "3 changes to “Provincial consultation”, the latest by Marco"
+    assert not Notification.objects.filter(user=cast.manager, kind="changed").exists()
+
+
+def test_an_edit_of_other_fields_tells_nobody(
+    cast, consultation, django_capture_on_commit_callbacks
+):
+    from common.services import update_work_item
+
+    watch(cast.viewer, consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_work_item(cast.manager, consultation, title="Provincial consultation, Cotabato")
+    assert not Notification.objects.filter(user=cast.viewer).exists()
+
+
+def test_watchers_hear_of_new_files(
+    cast, consultation, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collaboration.attachments import attach_files
+
+    settings.MEDIA_ROOT = tmp_path
+    watch(cast.viewer, consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        attach_files(cast.staff, consultation, [SimpleUploadedFile("agenda.txt", b"Agenda")])
+    [notice] = Notification.objects.filter(user=cast.viewer, kind="attached")
+    assert notice.message == "Sofia added “agenda.txt” to “Provincial consultation”"
+
+
+def test_five_hundred_watchers_are_told_in_one_job_of_bounded_queries(
+    cast, consultation, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from accounts.roles import VIEWER, assign_role
+    from collaboration.notices import tell_watchers
+
+    people = User.objects.bulk_create(
+        [
+            User(username=f"watcher{n}", organization=cast.office, email=f"w{n}@example.org")
+            for n in range(500)
+        ]
+    )
+    viewer_group = cast.viewer.groups.get()
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=p.pk, group_id=viewer_group.pk) for p in people]
+    )
+    Watch.objects.bulk_create([Watch(work_item=consultation, user=p) for p in people])
+    outsider = User.objects.create(username="elsewhere", organization=cast.partner)
+    assign_role(outsider, VIEWER)
+    Watch.objects.create(work_item=consultation, user=outsider)
+    with CaptureQueriesContext(connection) as captured:
+        told = tell_watchers(
+            consultation, "commented", "New", "{count} new", actor_id=cast.staff.pk
+        )
+    assert told == 500  # the partner's viewer watching by mistake is not told
+    assert Notification.objects.filter(kind="commented").count() == 500
+    assert len([q for q in captured if "INSERT" in q["sql"]]) == 1
+    assert len([q for q in captured if q["sql"].startswith("SELECT")]) <= 8
