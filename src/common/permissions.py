@@ -466,3 +466,28 @@ def visible_rows(queryset: QuerySet, user) -> QuerySet:
     if scoped is not None:
         return scoped
     return queryset if user.has_perm(VIEW_ALL) else queryset.none()
+
+
+# --- outgoing webhooks (the integrations app) ---------------------------------------------------
+def can_manage_webhooks(user, organization: Organization | None) -> bool:
+    """Managers configure their own organisation's webhooks; administrators any organisation's.
+
+    A hook sends that organisation's work to another system, so it takes the right to manage
+    all of the organisation's items, not only to see them.
+    """
+    if organization is None or not _active(user):
+        return False
+    return manages(user, organization.pk)
+
+
+def webhook_organizations(user) -> QuerySet[Organization]:
+    """Organisations whose webhooks `user` may see and change (nothing for everyone else)."""
+    from accounts.models import Organization
+
+    if not _active(user):
+        return Organization.objects.none()
+    if user.has_perm(MANAGE_ALL):
+        return Organization.objects.all()
+    if user.has_perm(MANAGE_ORG) and user.organization_id is not None:
+        return Organization.objects.filter(pk=user.organization_id)
+    return Organization.objects.none()

@@ -45,6 +45,10 @@ app.conf.beat_schedule = {
         "task": "legacy.tasks.retry_dual_writes",
         "schedule": crontab(minute=50),
     },
+    "webhook-retries-every-minute": {
+        "task": "integrations.tasks.retry_due_webhooks",
+        "schedule": crontab(),
+    },
     "backup-daily": {
         "task": "operations.tasks.backup_database",
         "schedule": crontab(hour=1, minute=30),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "common",
     "collaboration",
+    "integrations",
     "notifications",
     "operations",
     "insights",
@@ -350,6 +351,15 @@ LOGGING = {
         "django": {"handlers": ["console", "file"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# --- Outgoing webhooks (integrations app, docs/api.md) ---------------------------------------
+# Hosts (exact names or addresses) a webhook may reach although they resolve to a private,
+# loopback, link-local or reserved address; everything else must resolve to public addresses.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=6 * 3600)
 
 # --- Backups and monitoring ---------------------------------------------------------------------
 # While this file exists every request but /health/ answers 503 (set by rollback_deployment).

@@ -42,7 +42,9 @@ urlpatterns = [
     path("oobc-management/dashboard/", include("insights.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("operations.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/v1/", include("collaboration.api_urls")),
+    path("api/v1/", include("integrations.api_urls")),
     path("api/", include("common.api.urls")),
     # The admin's login page with the same sign-in throttle (before the admin's own route).
     path("admin/login/", admin_login_view),

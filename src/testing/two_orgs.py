@@ -58,6 +58,8 @@ class World:
     b_subscription: CalendarSubscription | None = None
     b_invitation: Invitation | None = None
     b_comment: Model | None = None
+    b_webhook: Model | None = None
+    b_delivery: Model | None = None
     no_role: User | None = None
 
 
@@ -154,11 +156,38 @@ def build_world(cast: Cast) -> World:
 
     world.b_comment = post_comment(b_manager, world.b_items[0], canary("comment"))
 
+    _webhook(world, b_manager)
+
     world.no_role = User.objects.create_user(
         "nora", password="correct horse battery staple", organization=office, is_staff=True
     )
     _per_model(world)
     return world
+
+
+def _webhook(world: World, b_manager: User) -> None:
+    """B's outgoing webhook with one logged delivery: its name, address, secret and log."""
+    from integrations.models import Attempt, Delivery, Webhook
+
+    world.b_webhook = Webhook.objects.create(
+        organization=world.cast.partner,
+        name=canary("webhook"),
+        url=f"https://{canary('hookhost')}.example/in",
+        events=["item.created"],
+        secret=canary("secret"),
+        created_by=b_manager,
+    )
+    world.b_delivery = Delivery.objects.create(
+        webhook=world.b_webhook,
+        event="item.created",
+        work_item_id=world.b_items[0].pk,
+        body=f'{{"item": "{canary("deliverybody")}"}}',
+        state=Delivery.State.FAILED,
+        attempts=1,
+    )
+    Attempt.objects.create(
+        delivery=world.b_delivery, number=1, status_code=404, response_excerpt=canary("excerpt")
+    )
 
 
 def _per_model(world: World) -> None:
@@ -241,6 +270,7 @@ GLOBAL_MODELS = {
 def b_snapshot(world: World) -> dict[str, list]:
     """Every stored value of B's records, to prove a crawl wrote nothing into B."""
     from collaboration.models import Comment, Watch
+    from integrations.models import Delivery, Webhook
 
     partner = world.cast.partner.pk
     b_item_ids = list(WorkItem.objects.filter(organization_id=partner).values_list("pk", flat=True))
@@ -281,6 +311,10 @@ def b_snapshot(world: World) -> dict[str, list]:
         ),
         "comments": list(
             Comment.objects.filter(work_item__organization_id=partner).order_by("pk").values()
+        ),
+        "webhooks": list(Webhook.objects.filter(organization_id=partner).order_by("pk").values()),
+        "deliveries": list(
+            Delivery.objects.filter(webhook__organization_id=partner).order_by("pk").values()
         ),
         "watches": sorted(
             Watch.objects.filter(work_item__organization_id=partner).values_list(

@@ -110,6 +110,7 @@ def _values(world: World, path: str, name: str) -> list[str]:
                 world.b_subscription.pk,
                 *people,
                 world.b_invitation.pk,
+                world.b_webhook.pk,
             ]
         ]
     if name == "object_id":
@@ -122,8 +123,14 @@ def _values(world: World, path: str, name: str) -> list[str]:
         return ["not-a-token"]
     if name == "uidb64":  # a password-reset link for B's person, with a made-up token
         return [urlsafe_base64_encode(force_bytes(world.b_people[0].pk))]
+    if name == "item_id":
+        return [str(pk) for pk in b_items]
     if name == "comment_id":
         return [str(world.b_comment.pk)]
+    if name == "hook_id":
+        return [str(world.b_webhook.pk)]
+    if name == "delivery_id":
+        return [str(world.b_delivery.pk)]
     if name == "fmt":
         return ["csv", "xlsx"]
     if name == "app_label":
