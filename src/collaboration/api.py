@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from common import permissions
@@ -19,7 +20,8 @@ from common.models import WorkItem
 from obcms.ids import MAX_ID, is_id
 
 from . import services
-from .models import Comment, Watch
+from .attachments import attach_files, remove_attachment
+from .models import Attachment, Comment, Watch
 
 
 class NewestFirst(ById):
@@ -186,3 +188,74 @@ class MentionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not permissions.visible_people(user).filter(pk=person).exists():
             return visible.none()
         return visible.filter(mentions__user_id=person).distinct()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id", "original_name", "content_type", "size", "width", "height", "comment",
+            "uploaded_by", "created_at", "download",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_uploaded_by(self, attachment: Attachment) -> str | None:
+        return attachment.uploaded_by.username if attachment.uploaded_by else None
+
+    def get_download(self, attachment: Attachment) -> str:
+        return f"/oobc-management/work-items/{attachment.work_item_id}/files/{attachment.pk}/"
+
+
+class UploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    comment = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ITEM], summary="An item's files, newest first"),
+    create=extend_schema(
+        parameters=[ITEM],
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: AttachmentSerializer(many=True)},
+        summary="Upload files (checked by content; all or none are stored)",
+    ),
+    destroy=extend_schema(parameters=[ITEM, COMMENT], summary="Remove a file"),
+)
+class AttachmentViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Files through the API; the bytes come from each file's `download` address."""
+
+    serializer_class = AttachmentSerializer
+    pagination_class = NewestFirst
+    parser_classes = [MultiPartParser, FormParser]
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self):
+        item = _item(self.request, self.kwargs["item_id"])
+        return Attachment.objects.filter(work_item=item).select_related("uploaded_by")
+
+    def create(self, request, *args, **kwargs):
+        item = _item(request, kwargs["item_id"])
+        fields = {k: v for k, v in request.POST.items() if k != "files"}
+        upload = UploadSerializer(data={**fields, "files": request.FILES.getlist("files")})
+        upload.is_valid(raise_exception=True)
+        comment = None
+        if "comment" in upload.validated_data:
+            comment = Comment.objects.filter(
+                pk=upload.validated_data["comment"], work_item=item
+            ).first()
+            if comment is None:
+                raise ValidationError({"comment": ["No such comment on this item."]})
+        made = attach_files(request.user, item, upload.validated_data["files"], comment=comment)
+        return Response(AttachmentSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        remove_attachment(request.user, self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

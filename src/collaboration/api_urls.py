@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import CommentViewSet, MentionViewSet, WatcherViewSet
+from .api import AttachmentViewSet, CommentViewSet, MentionViewSet, WatcherViewSet
 
 comments = CommentViewSet.as_view({"get": "list", "post": "create"})
 comment = CommentViewSet.as_view(
@@ -10,7 +10,12 @@ comment = CommentViewSet.as_view(
 )
 watchers = WatcherViewSet.as_view({"get": "list", "post": "create", "delete": "unwatch"})
 
+files = AttachmentViewSet.as_view({"get": "list", "post": "create"})
+file = AttachmentViewSet.as_view({"delete": "destroy"})
+
 urlpatterns = [
+    path("work-items/<id:item_id>/attachments/", files, name="api-attachments"),
+    path("work-items/<id:item_id>/attachments/<id:id>/", file, name="api-attachment"),
     path("work-items/<id:item_id>/comments/", comments, name="api-comments"),
     path("work-items/<id:item_id>/comments/<id:id>/", comment, name="api-comment"),
     path("work-items/<id:item_id>/watchers/", watchers, name="api-watchers"),

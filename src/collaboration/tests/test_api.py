@@ -95,3 +95,25 @@ def test_mentions_can_be_searched(cast, consultation):
     team = api(cast.manager).get(f"/api/v1/mentions/?team={cast.field_team.pk}").json()["results"]
     assert [c["body"] for c in team] == ['Over to @"Field Coordination"']
     assert api(cast.staff).get("/api/v1/mentions/?user=abc").status_code == 400
+
+
+def test_files_through_the_api(cast, consultation, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = f"/api/v1/work-items/{consultation.pk}/attachments/"
+    made = api(cast.staff).post(
+        url, {"files": [SimpleUploadedFile("agenda.txt", b"Agenda")]}, format="multipart"
+    )
+    assert made.status_code == 201
+    [entry] = made.json()
+    assert (entry["original_name"], entry["content_type"]) == ("agenda.txt", "text/plain")
+    listed = api(cast.viewer).get(url).json()["results"]
+    assert [f["original_name"] for f in listed] == ["agenda.txt"]
+    refused = api(cast.staff).post(
+        url, {"files": [SimpleUploadedFile("x.png", b"MZ\x90\x00")]}, format="multipart"
+    )
+    assert refused.status_code == 400 and "files" in refused.json()
+    assert api(cast.partner_staff).get(url).status_code == 404
+    assert api(cast.viewer).delete(f"{url}{entry['id']}/").status_code == 403
+    assert api(cast.staff).delete(f"{url}{entry['id']}/").status_code == 204

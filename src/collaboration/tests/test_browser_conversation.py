@@ -14,9 +14,20 @@ def open_conversation(page, live_server, item):
     page.wait_for_selector("[data-testid=conversation]")
 
 
-def test_a_comment_with_a_keyboard_mention_reaches_the_person(
-    page, browser, live_server, cast, consultation
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (20, 120, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_comment_with_a_keyboard_mention_and_a_picture_reaches_the_person(
+    page, browser, live_server, cast, consultation, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     sign_in(page, live_server, "marco")
     open_conversation(page, live_server, consultation)
     box = page.locator("#comment-body")
@@ -27,8 +38,18 @@ def test_a_comment_with_a_keyboard_mention_reaches_the_person(
     page.keyboard.press("Enter")  # picks the highlighted suggestion
     box.type("and confirm **today**.")
     assert "@sofia " in box.input_value()
+    page.set_input_files(
+        "#comment-files", files=[{"name": "hall.png", "mimeType": "image/png", "buffer": _png()}]
+    )
+    assert "hall.png" in page.inner_text("[data-chosen-files]")
     page.click("#conversation button:has-text('Comment')")
     page.wait_for_selector("[data-testid=comment-body] strong")
+    thumbnail = page.locator("[data-testid=comment] [data-testid=file] img").first
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
+    assert page.evaluate("(img) => img.naturalWidth", thumbnail.element_handle()) == 60
     body = page.inner_text("[data-testid=comment-body]")
     assert "@sofia" in body and "today" in body
     check_page(page, "conversation")
