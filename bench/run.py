@@ -130,6 +130,15 @@ def child(suite: str, engine: str, size: int) -> None:
         for label, seconds, rows in results:
             print(f"| {label} | {seconds:.1f} | {rows / seconds:,.0f} |")
         print(f"\nPeak memory of the process: {peak_memory_mb():,.0f} MB\n")
+    elif suite == "collaboration":
+        from bench.collaboration_bench import run as run_collaboration
+
+        print(f"### {engine} — {size:,} comments on one item\n")
+        print("| scenario | median ms | p95 ms | queries |")
+        print("|---|---:|---:|---:|")
+        for label, median, p95, queries in run_collaboration(size):
+            print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
+        print()
     elif suite == "rollback":
         from bench.rollback_bench import run as run_rollback
 

@@ -60,10 +60,12 @@ def tell_watchers(
     waiting = Notification.objects.filter(
         kind=kind, work_item=item, user_id__in=audience, read_at__isnull=True, created_at__gte=since
     )
-    for notice in waiting:
+    by_count: dict[int, list[int]] = {}
+    for notice in waiting:  # usually all at the same count: one UPDATE for the lot
         counted = _COUNT.match(notice.message)
-        count = (int(counted[1]) if counted else 1) + 1
-        Notification.objects.filter(pk=notice.pk).update(message=again.format(count=count)[:500])
+        by_count.setdefault((int(counted[1]) if counted else 1) + 1, []).append(notice.pk)
+    for count, ids in by_count.items():
+        Notification.objects.filter(pk__in=ids).update(message=again.format(count=count)[:500])
     fresh = audience - {n.user_id for n in waiting}
     notify_many(fresh, kind, first, item)
     return len(audience)

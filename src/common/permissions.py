@@ -124,16 +124,25 @@ def can_view(user, item: WorkItem) -> bool:
 
 
 def _holding(permission: str) -> Q:
-    """People granted `permission` directly, through a group, or as superusers (for filters)."""
+    """People granted `permission` directly, through a group, or as superusers — as subqueries,
+    so filtering many people never multiplies rows."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
     app_label, codename = permission.split(".")
+    granted = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
     return (
         Q(is_superuser=True)
         | Q(
-            user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+            pk__in=User.user_permissions.through.objects.filter(permission__in=granted).values(
+                "user_id"
+            )
         )
         | Q(
-            groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label=app_label,
+            pk__in=User.groups.through.objects.filter(group__permissions__in=granted).values(
+                "user_id"
+            )
         )
     )
 
@@ -148,7 +157,6 @@ def people_who_can_view(item: WorkItem, user_ids) -> set[int]:
         .filter(_holding(VIEW_ITEMS))
         .filter(Q(organization_id=item.organization_id) | _holding(VIEW_ALL))
         .values_list("pk", flat=True)
-        .distinct()
     )
 
 

@@ -74,15 +74,17 @@ def notify_many(
             for person in people
         ]
     )
+    sent = []
     for notification in created:
         person = notification.user
         email = person.pk in wants_email or (person.pk not in stored and default_email)
-        if email and person.email:
-            _email(notification, person, body)
+        if email and person.email and _email(notification, person, body, mark=False):
+            sent.append(notification.pk)
+    Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
     return created
 
 
-def _email(notification: Notification, user: User, body: str) -> bool:
+def _email(notification: Notification, user: User, body: str, *, mark: bool = True) -> bool:
     """Send one notification by e-mail; a mail server that is down is retried later."""
     try:
         send_mail(
@@ -95,7 +97,8 @@ def _email(notification: Notification, user: User, body: str) -> bool:
     except (OSError, smtplib.SMTPException) as error:
         log.warning("e-mail to %s not sent yet (%s); it will be retried", user.pk, error)
         return False
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    if mark:
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
 
 
