@@ -12,4 +12,5 @@ urlpatterns = [
     path("budget/", views.budget, name="budget"),
     path("progress/", views.progress, name="progress"),
     path("items/", views.items, name="items"),
+    path("adoption/", views.adoption, name="adoption"),
 ]

@@ -18,6 +18,7 @@ from accounts.models import User
 from common import permissions
 from common.models import WorkItem, WorkType
 
+from . import adoption as adoption_q
 from . import budget as budget_q
 from . import portfolio as portfolio_q
 from .burnup import burnup
@@ -214,3 +215,28 @@ def require_all_organisations(user: User) -> None:
     """Adoption and satisfaction cover every organisation: administrators only."""
     if not user.has_perm(permissions.VIEW_ALL):
         raise PermissionDenied("Adoption and satisfaction are for administrators.")
+
+
+@login_required
+def adoption(request: HttpRequest) -> HttpResponse:
+    """Adoption and satisfaction, for administrators (it names people's feedback)."""
+    if not request.user.has_perm("operations.view_feedback"):
+        raise PermissionDenied("Adoption and satisfaction are for administrators.")
+    scope = resolve_scope(request.user, request.GET)
+    organizations = [scope.organization.pk] if scope.organization else []
+    weeks = adoption_q.week_starts(timezone.localdate())
+    charts = [
+        adoption_q.activity(organizations, weeks),
+        adoption_q.satisfaction(organizations, weeks),
+        adoption_q.by_category(organizations, adoption_q._since(weeks)),
+    ]
+    return _page(
+        request,
+        "insights/adoption.html",
+        scope,
+        charts,
+        page="adoption",
+        weeks=len(weeks),
+        comments=adoption_q.latest_comments(organizations),
+        **_choices(request, scope),
+    )

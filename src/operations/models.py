@@ -32,6 +32,18 @@ class Feedback(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (poor) to 5 (excellent).",
     )
+
+    class Category(models.TextChoices):
+        GENERAL = "general", "In general"
+        WORK_ITEMS = "work_items", "Work items and the tree"
+        CALENDAR = "calendar", "The calendar"
+        SPEED = "speed", "Speed"
+        PROBLEM = "problem", "Something does not work"
+        IDEA = "idea", "An idea"
+
+    category = models.CharField(
+        max_length=20, choices=Category.choices, default=Category.GENERAL, db_index=True
+    )
     comment = models.TextField(blank=True, max_length=5000)
     page = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

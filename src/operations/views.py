@@ -57,10 +57,15 @@ class FeedbackForm(forms.ModelForm):
         ],
         label="How well does OBCMS Work serve you?",
     )
+    category = forms.ChoiceField(
+        choices=Feedback.Category.choices,
+        initial=Feedback.Category.GENERAL,
+        label="What is it about?",
+    )
 
     class Meta:
         model = Feedback
-        fields = ["rating", "comment", "page"]
+        fields = ["rating", "category", "comment", "page"]
         widgets = {"page": forms.HiddenInput, "comment": forms.Textarea(attrs={"rows": 4})}
 
 

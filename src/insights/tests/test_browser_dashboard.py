@@ -54,3 +54,18 @@ def test_the_portfolio_draws_its_charts_and_the_table_shows_the_same_numbers(
     page.reload()
     rendered(page)
     assert page.problems == []
+
+
+def test_adoption_and_satisfaction_draw_for_an_administrator(page, live_server, cast, programme):
+    from operations.models import Feedback
+
+    Feedback.objects.create(user=cast.staff, rating=4, category="calendar", comment="Clear")
+    sign_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}{URL}adoption/?organization={cast.office.pk}")
+    page.wait_for_selector("#chart-activity[data-rendered=true] canvas")
+    page.wait_for_selector("#chart-satisfaction[data-rendered=true] canvas")
+    assert "Clear" in page.inner_text("[data-testid=feedback-comments]")
+    check_page(page, "dashboard-adoption", widths=(PHONE, DESKTOP))
+    page.reload()
+    page.wait_for_selector("#chart-activity[data-rendered=true] canvas")
+    assert not page.problems
