@@ -4,6 +4,7 @@ The database still comes from DATABASE_URL, so the same suite runs on SQLite and
 """
 
 import os
+import tempfile
 
 # Set before the settings read `.env`, so a developer's local file cannot change test behaviour.
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
@@ -13,6 +14,8 @@ os.environ.setdefault("REDIS_URL", "")
 
 from .settings import *  # noqa: F403
 
+# Files attached during the suite go to a folder of its own, never the repository's media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="obcms-test-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES = {

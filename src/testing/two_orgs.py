@@ -58,6 +58,7 @@ class World:
     b_subscription: CalendarSubscription | None = None
     b_invitation: Invitation | None = None
     b_comment: Model | None = None
+    b_attachment: Model | None = None
     b_webhook: Model | None = None
     b_delivery: Model | None = None
     no_role: User | None = None
@@ -155,6 +156,15 @@ def build_world(cast: Cast) -> World:
     from collaboration.services import post_comment
 
     world.b_comment = post_comment(b_manager, world.b_items[0], canary("comment"))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collaboration.attachments import attach_files
+
+    [world.b_attachment] = attach_files(
+        b_manager,
+        world.b_items[0],
+        [SimpleUploadedFile(f"{canary('filename')}.txt", canary("filebody").encode())],
+    )
 
     _webhook(world, b_manager)
 
@@ -269,7 +279,7 @@ GLOBAL_MODELS = {
 
 def b_snapshot(world: World) -> dict[str, list]:
     """Every stored value of B's records, to prove a crawl wrote nothing into B."""
-    from collaboration.models import Comment, Watch
+    from collaboration.models import Attachment, Comment, Watch
     from integrations.models import Delivery, Webhook
 
     partner = world.cast.partner.pk
@@ -311,6 +321,9 @@ def b_snapshot(world: World) -> dict[str, list]:
         ),
         "comments": list(
             Comment.objects.filter(work_item__organization_id=partner).order_by("pk").values()
+        ),
+        "attachments": list(
+            Attachment.objects.filter(work_item__organization_id=partner).order_by("pk").values()
         ),
         "webhooks": list(Webhook.objects.filter(organization_id=partner).order_by("pk").values()),
         "deliveries": list(

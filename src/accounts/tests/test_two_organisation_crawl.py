@@ -127,6 +127,8 @@ def _values(world: World, path: str, name: str) -> list[str]:
         return [str(pk) for pk in b_items]
     if name == "comment_id":
         return [str(world.b_comment.pk)]
+    if name == "attachment_id":
+        return [str(world.b_attachment.pk)]
     if name == "hook_id":
         return [str(world.b_webhook.pk)]
     if name == "delivery_id":
