@@ -35,22 +35,34 @@ def _anyone_listening() -> bool:
 
 
 def items_changed(sender, kind: str, item_ids: list[int], **kwargs) -> None:
-    """`work_items_changed` receiver: created ("+"), changed or moved ("~"), deleted ("-")."""
-    if not item_ids or not _anyone_listening():
+    """`work_items_changed` receiver: created ("+"), changed or moved ("~"), deleted ("-").
+
+    Creations and changes are looked at after commit (their history is stored by then), so the
+    write path pays nothing when no hook listens; a deletion must be described while its rows
+    still exist.
+    """
+    if not item_ids:
         return
-    if kind == "+":
-        events = [("item.created", pk, {}, _last_actor(pk)) for pk in item_ids]
-        transaction.on_commit(partial(emit, events), robust=True)
-    elif kind == "~":
-        events = [
-            ("item.moved" if "parent_id" in change else "item.changed", pk, change, actor)
-            for pk, (change, actor) in changes_of(item_ids).items()
-        ]
-        transaction.on_commit(partial(emit, events), robust=True)
-    elif kind == "-":
+    if kind in ("+", "~"):
+        transaction.on_commit(partial(_created_or_changed, kind, list(item_ids)), robust=True)
+    elif kind == "-" and _anyone_listening():
         described = describe(item_ids)  # the rows go at the end of the transaction
         events = [("item.deleted", pk, {}, _last_actor(pk)) for pk in item_ids]
         transaction.on_commit(partial(emit, events, described=described), robust=True)
+
+
+def _created_or_changed(kind: str, item_ids: list[int]) -> None:
+    if not _anyone_listening():
+        return
+    if kind == "+":
+        emit([("item.created", pk, {}, _last_actor(pk)) for pk in item_ids])
+    else:
+        emit(
+            [
+                ("item.moved" if "parent_id" in change else "item.changed", pk, change, actor)
+                for pk, (change, actor) in changes_of(item_ids).items()
+            ]
+        )
 
 
 def commented(sender, comment, **kwargs) -> None:
