@@ -60,8 +60,13 @@ class FeedbackForm(forms.ModelForm):
     category = forms.ChoiceField(
         choices=Feedback.Category.choices,
         initial=Feedback.Category.GENERAL,
+        required=False,
         label="What is it about?",
     )
+
+    def clean_category(self) -> str:
+        """Older forms and scripts send no subject: that is feedback "in general"."""
+        return self.cleaned_data.get("category") or Feedback.Category.GENERAL
 
     class Meta:
         model = Feedback
