@@ -54,12 +54,18 @@ def _check_limits(item: WorkItem, files: list) -> None:
             )
 
 
-def _thumbnail(data: bytes) -> bytes:
-    with Image.open(io.BytesIO(data)) as image:
-        image.thumbnail(THUMBNAIL)
-        out = io.BytesIO()
-        image.convert("RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB").save(out, "PNG")
-        return out.getvalue()
+def _thumbnail(name: str, data: bytes) -> bytes:
+    """A small PNG of the picture; decoding it here is what finds a truncated file."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail(THUMBNAIL)
+            out = io.BytesIO()
+            image.convert("RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB").save(out, "PNG")
+            return out.getvalue()
+    except (OSError, ValueError, SyntaxError):
+        raise ValidationError(
+            {"files": f"“{name}”: the picture is damaged or not really a picture."}
+        ) from None
 
 
 def attach_files(
@@ -70,6 +76,8 @@ def attach_files(
         raise PermissionDenied("You may not add files to this item.")
     if comment is not None and comment.work_item_id != item.pk:
         raise ValidationError({"comment": "That comment belongs to another item."})
+    if comment is not None and (comment.author_id != actor.pk or comment.deleted_at is not None):
+        raise PermissionDenied("Files can be added only to your own comments.")
     _check_limits(item, files)
     checked = []
     for upload in files:
@@ -94,7 +102,7 @@ def attach_files(
                 attachment.file.save(name, ContentFile(data), save=False)
                 stored.append(attachment.file.name)
                 if kind.width:
-                    attachment.thumbnail.save(name, ContentFile(_thumbnail(data)), save=False)
+                    attachment.thumbnail.save(name, ContentFile(_thumbnail(name, data)), save=False)
                     stored.append(attachment.thumbnail.name)
                 attachment.save()
                 made.append(attachment)

@@ -31,8 +31,12 @@ ATTRIBUTES = {
     "ul": {"class"},
     "li": {"class"},
 }
-#: `@username`, or `@"Team or person name"` for names with spaces.
-MENTION = re.compile(r'(?<![\w@])@(?:"(?P<quoted>[^"\n]{1,80})"|(?P<word>[\w.\-]{1,150}))')
+#: `@username`, or `@"Team or person name"` for names with spaces, `@` or `+` in them.
+MENTION = re.compile(
+    r'(?<![\w@])@(?:"(?P<quoted>[^"\n]{1,150})"|(?P<word>[\w.\-]{1,150})(?![\w+@]))'
+)
+#: What a bare (unquoted) mention may hold.
+MENTION_WORD = re.compile(r"[\w.\-]{1,150}")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def mentioned_names(source: str) -> list[str]:
     without_code = re.sub(r"```.*?```|`[^`\n]*`", " ", source, flags=re.DOTALL)
     names: list[str] = []
     for match in MENTION.finditer(without_code):
-        name = (match["quoted"] or match["word"]).strip().rstrip(".")
+        name = match["quoted"].strip() if match["quoted"] else match["word"].rstrip(".")
         if name and name not in names:
             names.append(name)
     return names

@@ -127,6 +127,8 @@ def remove_comment(actor: User, comment: Comment) -> Comment:
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "deleted_at"])
     comment.mentions.all().delete()
+    for attachment in comment.attachments.all():  # its files go with its words
+        attachment.delete()
     return comment
 
 

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common import permissions
 from common.views.helpers import visible_item
+from obcms.ids import is_id
 
 from . import services
 from .attachments import attach_files
+from .markdown import MENTION_WORD
 from .markdown import render as render_markdown
 from .models import Comment
 from .stream import load_stream
@@ -28,8 +30,10 @@ TEMPLATE = "collaboration/_stream.html"
 
 def _before(request: HttpRequest) -> dt.datetime | None:
     raw = request.GET.get("before") or ""
-    parsed = parse_datetime(raw) if raw else None
-    return parsed
+    try:
+        return parse_datetime(raw) if raw else None
+    except ValueError:  # well-formed but impossible (February 30)
+        return None
 
 
 def _panel(request, item, *, status: int = 200, errors=None, draft: str = "", reply_to=None):
@@ -71,7 +75,7 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
     reply_to = None
     raw_reply = request.POST.get("reply_to") or ""
     if raw_reply:
-        if not raw_reply.isdigit():
+        if not is_id(raw_reply):
             return _panel(request, item, status=400, errors=["That reply lost its comment."])
         reply_to = Comment.objects.filter(pk=int(raw_reply), work_item=item).first()
         if reply_to is None:
@@ -83,6 +87,10 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
             if files:
                 attach_files(request.user, item, files, comment=comment)
     except ValidationError as error:
+        if reply_to is not None:  # keep the reply a reply: reopen it with its words
+            return _panel(
+                request, item, status=400, errors=error.messages, reply_to=reply_to, draft=body
+            )
         return _panel(request, item, status=400, errors=error.messages, draft=body)
     return _panel(request, item)
 
@@ -94,7 +102,13 @@ def edit(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     try:
         services.edit_comment(request.user, comment, request.POST.get("body", ""))
     except ValidationError as error:
-        return _panel(request, comment.work_item, status=400, errors=error.messages)
+        return _panel(
+            request,
+            comment.work_item,
+            status=400,
+            errors=error.messages,
+            draft=request.POST.get("body", ""),
+        )
     return _panel(request, comment.work_item)
 
 
@@ -130,6 +144,15 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(html or '<p class="text-slate-500">Nothing to preview yet.</p>')
 
 
+def _mention_of(username: str) -> str:
+    """`@name`, quoted when the name has characters a bare mention stops at (`@`, `+`, …)."""
+    return (
+        f"@{username}"
+        if MENTION_WORD.fullmatch(username) and not username.endswith(".")
+        else f'@"{username}"'
+    )
+
+
 @login_required
 @require_GET
 def people(request: HttpRequest, pk: int) -> JsonResponse:
@@ -143,18 +166,18 @@ def people(request: HttpRequest, pk: int) -> JsonResponse:
         | Q(first_name__istartswith=query)
         | Q(last_name__istartswith=query)
     )
-    people = (
-        permissions.visible_people(request.user)
-        .filter(match, is_active=True, organization_id=item.organization_id)
-        .order_by("first_name", "username")[:8]
+    candidates = permissions.visible_people(request.user).filter(
+        match, is_active=True, organization_id=item.organization_id
     )
+    readers = permissions.people_who_can_view(item, candidates.values_list("pk", flat=True)[:50])
+    people = candidates.filter(pk__in=readers).order_by("first_name", "username")[:8]
     teams = permissions.visible_teams(request.user).filter(
         organization_id=item.organization_id, name__istartswith=query
     )[:4]
     return JsonResponse(
         {
             "results": [
-                {"insert": f"@{p.username}", "label": p.display_name, "kind": "person"}
+                {"insert": _mention_of(p.username), "label": p.display_name, "kind": "person"}
                 for p in people
             ]
             + [{"insert": f'@"{t.name}"', "label": t.name, "kind": "team"} for t in teams]

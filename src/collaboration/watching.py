@@ -23,8 +23,11 @@ CHUNK = 2000
 
 
 def watch_new_and_assigned(sender, kind: str, item_ids: list[int], **kwargs) -> None:
-    """`work_items_changed` receiver: after commit, creators and assignees watch the items."""
-    if kind in ("+", "~") and item_ids:
+    """`work_items_changed` receiver: after commit, a new item's creator and assignees watch it.
+
+    Only at creation: someone who stopped watching stays stopped, whatever changes later.
+    """
+    if kind == "+" and item_ids:
         transaction.on_commit(partial(watch_involved, list(item_ids)), robust=True)
 
 

@@ -25,6 +25,10 @@ PAGE = (
 )
 
 
+class MaintenanceBusy(RuntimeError):
+    """Another restore (or maintenance) is in progress."""
+
+
 def switch() -> Path:
     return Path(settings.MAINTENANCE_FILE)
 
@@ -43,7 +47,11 @@ def maintenance(why: str) -> Iterator[None]:
     path = switch()
     path.parent.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    path.write_text(f"{why} (since {started})", encoding="utf-8")
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # refuses if someone else holds it
+            handle.write(f"{why} (since {started})")
+    except FileExistsError:
+        raise MaintenanceBusy(f"maintenance is already on: {reason()}") from None
     try:
         yield
     finally:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from django.db import connection
 
-from .backups import BackupError, _pg_env_and_name
+from .backups import BackupError, _pg_env_and_name, restore_media
 from .dumps import DumpContents, custom_as_script
-from .maintenance import maintenance
+from .maintenance import MaintenanceBusy, maintenance
 
 #: Run before the dump's own statements, inside the same transaction.
 CLEAN_SCHEMA = "DROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
@@ -42,6 +42,7 @@ class RollbackReport:
     restored: dict[str, int] = field(default_factory=dict)
     mismatched: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     disconnected: int = 0
+    media: bool = False
     seconds: float = 0.0
 
 
@@ -70,14 +71,18 @@ def rollback(contents: DumpContents) -> RollbackReport:
     check_matches_engine(contents)
     report = RollbackReport(contents)
     started = time.perf_counter()
-    with maintenance(f"Restoring the database from {contents.path.name}."):
-        if engine() == "postgresql":
-            report.disconnected = _disconnect_others()
-            connection.close()
-            _restore_postgresql(contents)
-        else:
-            _restore_sqlite(contents.path)
-        report.restored = _count_rows(contents.rows)
+    try:
+        with maintenance(f"Restoring the database from {contents.path.name}."):
+            if engine() == "postgresql":
+                report.disconnected = _disconnect_others()
+                connection.close()
+                _restore_postgresql(contents)
+            else:
+                _restore_sqlite(contents.path)
+            report.restored = _count_rows(contents.rows)
+            report.media = restore_media(contents.path)
+    except MaintenanceBusy as busy:
+        raise BackupError(f"not now, {busy}") from None
     report.mismatched = {
         table: (expected, report.restored.get(table))
         for table, expected in contents.rows.items()
@@ -138,6 +143,12 @@ def _restore_postgresql(contents: DumpContents) -> None:
             process.stdin.close()
         except BrokenPipeError:
             pass  # psql stopped at an error; its message is read below
+        except BaseException as error:
+            # Never let psql see a clean end of input after a partial script: under
+            # --single-transaction it would commit what it got (a dropped schema).
+            process.kill()
+            process.wait()
+            raise BackupError(f"restore aborted, nothing changed: {error}") from None
         process.wait()
         errors.seek(0)
         message = [line.strip() for line in errors if line.strip()]

@@ -101,3 +101,20 @@ def test_the_stream_filter_and_watch_button_work_at_phone_width(
     assert page.locator("[data-testid=change]").count() >= 1
     assert page.locator("[data-testid=comment]").count() == 0
     check_page(page, "conversation-viewer", widths=(390,))
+
+
+def test_a_refused_comment_says_why_in_place_and_keeps_the_words(
+    page, live_server, cast, consultation
+):
+    sign_in(page, live_server, "sofia")
+    open_conversation(page, live_server, consultation)
+    from collaboration.models import Comment
+
+    # A colleague whose role has not been given yet cannot see the item, so cannot be named.
+    type(cast.viewer).objects.create_user("newcomer", organization=cast.office, password="x" * 12)
+    page.fill("#comment-body", "@newcomer please check the hall")
+    page.click("#conversation button:has-text('Comment')")
+    page.wait_for_selector("#comment-errors")
+    assert "cannot see this item" in page.inner_text("#comment-errors")
+    assert page.input_value("#comment-body") == "@newcomer please check the hall"
+    assert not Comment.objects.exists()

@@ -128,11 +128,12 @@ def _status(source: str, status: str, row: dict, patch: Patch, now) -> None:
         stage = cols.get("current_stage", row["current_stage"])
         if status == "not_started":
             cols["current_stage"] = "need_identification"  # the one stage that says it
-        elif stage == "completion" or (
-            stage == "need_identification"
-            and not cols.get("overall_progress", row["overall_progress"])
+        elif stage == "completion":
+            cols["current_stage"] = "monitoring"  # reopened after completion
+        elif stage == "need_identification" and not cols.get(
+            "overall_progress", row["overall_progress"]
         ):
-            cols["current_stage"] = "monitoring"
+            cols["current_stage"] = "need_validation"  # started: the next stage, not a leap
         cols["actual_completion_date"] = None
         cols["is_blocked"] = status == "blocked"
         cols["is_on_track"] = status != "at_risk"

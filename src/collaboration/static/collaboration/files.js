@@ -54,6 +54,16 @@
     if (pictures.length) add(area.form, pictures);
   });
 
+  // The conversation answers a refusal (400) with the panel itself, its sentence in place and
+  // the words kept: swap it in rather than treating it as a failed request.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (event.detail.xhr.status === 400 && target && target.id === "conversation") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("htmx:xhr:progress", (event) => {
     const form = event.target.closest && event.target.closest("form");
     const bar = form && form.querySelector(".upload-progress");

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             self._confirm()
         try:
             report = rollback(contents)
-        except BackupError as error:
+        except (BackupError, DumpError) as error:
             raise CommandError(str(error)) from None
         if report.disconnected:
             self.stdout.write(f"Ended {report.disconnected} other database session(s).")
