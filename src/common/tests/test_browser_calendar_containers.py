@@ -41,12 +41,15 @@ def plan(cast):
 
 
 def event(page, title: str):
-    return page.locator(".wi-event", has_text=title).first
+    # FullCalendar may keep hidden copies of a bar (a measuring pass, a "+ more" popover).
+    return page.locator(".wi-event", has_text=title).filter(visible=True).first
 
 
 def bars_over(page, day: str) -> dict[str, dict]:
     """Every event bar drawn across a day cell (multi-day bars start in earlier cells)."""
-    page.locator(f"[role=gridcell][data-date='{day}'] .wi-event").first.wait_for()
+    page.locator(f"[role=gridcell][data-date='{day}'] .wi-event").filter(
+        visible=True
+    ).first.wait_for()
     return page.evaluate(
         """(day) => {
             const cell = document.querySelector(`[role=gridcell][data-date='${day}']`);
@@ -95,6 +98,9 @@ def test_short_items_come_first_and_containers_are_thin(page, live_server, cast,
     assert tip == f"{PROGRAMME} › Preparation › Town consultation › Print agenda"
 
     # After a reload the layout is the same.
+    # A person reloads a page that has finished loading and saving its state.
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
     page.reload()
     assert_work_above_containers(page)
 
@@ -119,6 +125,8 @@ def test_the_type_filter_survives_a_reload_and_a_fresh_visit(page, live_server, 
     page.uncheck("input[name=type][value=project]")
     page.wait_for_selector(f".wi-event:has-text('{PROGRAMME}')", state="detached")
 
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
     page.reload()
     event(page, "Print agenda").wait_for()
     assert not page.locator("input[name=type][value=project]").is_checked()
