@@ -173,7 +173,7 @@
       height: "auto",
       // The accessible name of a button must contain its visible text (WCAG 2.5.3):
       // FullCalendar labels "Today" as "This Month" (todayHint).
-      buttonText: { today: "Today" },
+      todayText: "Today",
       todayHint: "Today",
       dayMaxEvents: 4,
       // Short items first, long containers last (the feed ranks them), then FullCalendar's own
@@ -222,11 +222,14 @@
       },
       // Containers in day rows (month, year, all-day) become thin bars; their title stays in
       // the link's name and in the tooltip.
+      // Given as an option, not added in eventDidMount: FullCalendar re-renders an event's class
+      // list when it lays the grid out again (a resize, the "+ more" pass), which dropped classes
+      // added by hand, so bars lost their styling and hooks a moment after a reload.
+      eventClass: "wi-event",
       rowEventClass(info) {
         return info.event.extendedProps.container ? "wi-thin" : "";
       },
       eventDidMount(info) {
-        info.el.classList.add("wi-event");
         info.el.dataset.itemId = info.event.extendedProps.itemId;
         const trail = info.event.extendedProps.breadcrumb || [];
         info.el.title = [...trail, info.event.title].join(" › ");
