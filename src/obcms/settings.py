@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "integrations",
     "notifications",
     "operations",
+    "planning",
     "insights",
     "legacy",
 ]

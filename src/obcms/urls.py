@@ -40,6 +40,7 @@ urlpatterns = [
     path("oobc-management/work-items/", include("common.urls")),
     path("oobc-management/calendar/", include("common.calendar_urls")),
     path("oobc-management/dashboard/", include("insights.urls")),
+    path("oobc-management/", include("planning.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("operations.urls")),
     path("integrations/", include("integrations.urls")),

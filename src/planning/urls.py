@@ -1,0 +1,7 @@
+"""Planning pages under /oobc-management/: board, timeline, saved views."""
+
+from django.urls import path
+
+app_name = "planning"
+
+urlpatterns: list = []
