@@ -136,7 +136,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several installations may share one Redis; each keeps to its own keys.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="obcms"),
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -172,6 +177,10 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Manila")
 # Events longer than this many days (and every project and sub-project) are drawn as thin bars
 # after the day's short items, so year-long containers do not bury the work in them.
 CALENDAR_LONG_EVENT_DAYS = env.int("CALENDAR_LONG_EVENT_DAYS", default=14)
+# Encoded feed and ICS bodies are kept in the cache (Redis when REDIS_URL is set) under their
+# validator for this long; 0 turns it off. Bodies larger than the limit are not kept.
+CALENDAR_BODY_CACHE_SECONDS = env.int("CALENDAR_BODY_CACHE_SECONDS", default=600)
+CALENDAR_BODY_CACHE_MAX_BYTES = env.int("CALENDAR_BODY_CACHE_MAX_BYTES", default=8_000_000)
 USE_I18N = True
 USE_TZ = True
 

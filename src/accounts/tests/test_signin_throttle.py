@@ -129,7 +129,11 @@ def test_failures_in_another_process_count_through_the_shared_cache(client, cast
         pytest.skip("Redis is not reachable (make test starts it in CI)")
     name = f"shared-{uuid.uuid4().hex[:8]}"
     redis_cache = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "obcms",
+        }
     }
     script = (
         "import django; django.setup()\n"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import http_date, parse_http_date_safe
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.auth import request_user
 from common import permissions, services
 from common.calendar import ics, subscriptions
+from common.calendar.body_cache import cached_body
 from common.calendar.feed import Validator, build_events, validator
 from common.calendar.palette import CANCELLED_COLOUR, COMPLETED_COLOUR, TYPE_COLOURS
 from common.calendar.params import ParameterError, office_zone, parse
@@ -51,6 +54,10 @@ NEEDS_TOKEN = (
 )
 
 
+def _encode(events: list) -> bytes:
+    return json.dumps(events, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
     """GET /oobc-management/calendar/work-items/feed/ — a JSON array of FullCalendar events."""
@@ -70,7 +77,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     check = validator(user, params)
     if _not_modified(request, check):
         return _with_validators(HttpResponse(status=304), check)
-    return _with_validators(JsonResponse(build_events(user, params), safe=False), check)
+    body = cached_body(check.etag, "json", lambda: _encode(build_events(user, params)))
+    return _with_validators(HttpResponse(body, content_type="application/json"), check)
 
 
 def may_edit_some(user) -> bool:
@@ -204,13 +212,18 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     check = validator(user, params, scope=f"ics-{subscription.pk}")
     if _not_modified(request, check):
         return _with_validators(HttpResponse(status=304), check)
-    body = ics.render(
-        user,
-        params,
-        name=subscription.name,
-        uid=f"subscription-{subscription.pk}",
-        host=request.get_host().split(":")[0],
-        base_url=request.build_absolute_uri("/").rstrip("/"),
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    body = cached_body(
+        check.etag,
+        f"ics:{subscription.name}:{base_url}",
+        lambda: ics.render(
+            user,
+            params,
+            name=subscription.name,
+            uid=f"subscription-{subscription.pk}",
+            host=request.get_host().split(":")[0],
+            base_url=base_url,
+        ),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="obcms-work.ics"'
