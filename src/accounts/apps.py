@@ -9,16 +9,27 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.core import checks
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from .admin_scope import check_admin_scoping
         from .login import on_logged_in, on_login_failed
+        from .models import User
+        from .permission_cache import forget_all
 
         post_migrate.connect(_ensure_roles_after_common, dispatch_uid="accounts.roles")
         user_login_failed.connect(on_login_failed, dispatch_uid="accounts.signin_failed")
         user_logged_in.connect(on_logged_in, dispatch_uid="accounts.signin_ok")
         checks.register(check_admin_scoping, checks.Tags.admin)
+        # Any change of who holds which permission ends every cached permission set.
+        for through in (User.groups.through, User.user_permissions.through):
+            m2m_changed.connect(forget_all, sender=through, dispatch_uid=f"perms.{through}")
+        m2m_changed.connect(forget_all, sender=Group.permissions.through, dispatch_uid="perms.g")
+        for model in (Group, Permission):
+            post_save.connect(forget_all, sender=model, dispatch_uid=f"perms.save.{model}")
+            post_delete.connect(forget_all, sender=model, dispatch_uid=f"perms.delete.{model}")
 
 
 def _ensure_roles_after_common(sender, app_config=None, **kwargs) -> None:

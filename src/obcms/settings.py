@@ -149,6 +149,16 @@ CACHES = {
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Permission sets are kept in the cache (accounts.permission_cache) when the cache is shared by
+# every process (Redis); 0 asks the database on every request.
+AUTHENTICATION_BACKENDS = ["accounts.permission_cache.CachedPermissionsBackend"]
+PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=900 if REDIS_URL else 0)
+# Sessions are read from the shared cache (falling back to the database) when there is one.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from accounts.permission_cache import forget_all
+
 from .backups import BackupError, _pg_env_and_name, restore_media
 from .dumps import DumpContents, custom_as_script
 from .maintenance import MaintenanceBusy, maintenance
@@ -81,6 +83,8 @@ def rollback(contents: DumpContents) -> RollbackReport:
                 _restore_sqlite(contents.path)
             report.restored = _count_rows(contents.rows)
             report.media = restore_media(contents.path)
+            # Roles come back as they were in the backup: permission sets cached since are stale.
+            forget_all()
     except MaintenanceBusy as busy:
         raise BackupError(f"not now, {busy}") from None
     report.mismatched = {
