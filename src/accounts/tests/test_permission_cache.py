@@ -4,6 +4,7 @@ With a shared cache (Redis in production) a signed-in request costs one statemen
 (the person); the session and the permission set come from the cache.
 """
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -140,3 +141,21 @@ def test_a_role_changed_in_another_web_process_applies_here_at_once(client, cast
         assert json.loads(done.stdout.strip().splitlines()[-1]) == "done", done.stderr
         assert client.get(CREATE).status_code == 403
         caches["default"].clear()
+
+
+@override_settings(**CACHED, CALENDAR_BODY_CACHE_SECONDS=0)
+def test_with_a_shared_cache_the_feed_costs_five_statements_and_a_revalidation_two(client, cast):
+    """The whole request, sign-in included: the person, the validator, items, paths, people."""
+    from testing.builders import item
+
+    client.force_login(cast.staff)
+    project = item("project", "Programme", organization=cast.office)
+    item("task", "Visit", parent=project, due_date=dt.date(2026, 5, 4), assignees=[cast.staff])
+    window = {"start": "2026-05-01", "end": "2026-06-01"}
+    client.get(FEED, window)
+    with CaptureQueriesContext(connection) as full:
+        answer = client.get(FEED, window)
+    assert len(full.captured_queries) <= 5, [q["sql"][:80] for q in full.captured_queries]
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(FEED, window, HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
+    assert len(again.captured_queries) <= 2, [q["sql"][:80] for q in again.captured_queries]
