@@ -174,8 +174,8 @@ class MentionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        visible = Comment.objects.filter(
-            work_item__in=WorkItem.objects.visible_to(user), deleted_at__isnull=True
+        visible = permissions.rows_about_visible_items(
+            Comment.objects.filter(deleted_at__isnull=True), user, "work_item"
         ).select_related("author")
         for name in ("user", "team"):
             raw = self.request.query_params.get(name)

@@ -87,6 +87,16 @@ def visible_items(queryset: WorkItemQuerySet, user) -> WorkItemQuerySet:
     return _in_scope(queryset, user, VIEW_ITEMS, "organization_id")
 
 
+def rows_about_visible_items(queryset: QuerySet, user, item_field: str) -> QuerySet:
+    """Rows (links, records) whose `item_field` is an item `user` may see.
+
+    The same rule as `visible_items`, applied to the joined item's own organisation rather than
+    as `item IN (every visible item)`, which SQLite answered by listing every item id of the
+    organisation first.
+    """
+    return _in_scope(queryset, user, VIEW_ITEMS, f"{item_field}__organization_id")
+
+
 def visible_people(user, queryset: QuerySet[User] | None = None) -> QuerySet[User]:
     """People `user` may read: their organisation's (every organisation's for `VIEW_ALL`)."""
     from accounts.models import User

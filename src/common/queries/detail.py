@@ -81,9 +81,10 @@ def load_detail(user, item: WorkItem) -> Detail:
     children = list(with_row_data(item.children.all()).order_by("position", "id"))
     decorate(user, children, {c.pk: 0 for c in children})
     links = list(
-        WorkItemRelation.objects.filter(source=item)
+        permissions.rows_about_visible_items(
+            WorkItemRelation.objects.filter(source=item), user, "target"
+        )
         .select_related("target")
-        .filter(target__in=WorkItem.objects.visible_to(user))
         .order_by("kind", "target__title")
     )
     can_edit = permissions.can_edit(user, item)
