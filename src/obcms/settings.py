@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from obcms.storage import default_storage
+
 SRC_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = SRC_DIR.parent
 
@@ -199,7 +201,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=REPO_DIR / "staticfiles")
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attached files: MEDIA_ROOT, or the S3-compatible bucket named by OBCMS_S3_BUCKET.
+    "default": default_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -394,6 +397,10 @@ ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=50_000_000)
 # Behind nginx: the internal location that serves MEDIA_ROOT (deploy/nginx.conf), so the
 # application checks permission and nginx sends the bytes. Empty: the application sends them.
 ATTACHMENT_X_ACCEL_PREFIX = env.str("ATTACHMENT_X_ACCEL_PREFIX", default="")
+# With S3 storage: after the permission check, send the browser to a signed address valid for
+# OBCMS_S3_URL_SECONDS (1) or stream the bytes through the application (0). Thumbnails are
+# always streamed, so the page's img-src stays our own origin.
+ATTACHMENT_S3_REDIRECT = env.bool("OBCMS_S3_REDIRECT_DOWNLOADS", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Where `make test` records the last run of the suite (read by deployment_check).
