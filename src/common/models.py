@@ -48,6 +48,17 @@ class ProgressMode(models.TextChoices):
     MANUAL = "manual", "Set by hand"
 
 
+class SchedulingMode(models.TextChoices):
+    """Manual items keep their dates; automatic ones follow their predecessors (never pulled)."""
+
+    MANUAL = "manual", "Manual"
+    AUTOMATIC = "automatic", "Automatic (after its predecessors)"
+
+
+#: The longest lag a dependency may carry, in working days (about a working year).
+MAX_LAG_DAYS = 260
+
+
 #: Severity order of priorities (1 = least severe), used for sorting.
 PRIORITY_RANK = {p.value: rank for rank, p in enumerate(Priority, start=1)}
 
@@ -154,6 +165,12 @@ class WorkItem(TreeNode):
         null=True, blank=True, help_text="Last day of the series (derived; empty: endless)."
     )
     details = models.JSONField(default=dict, blank=True)
+    scheduling_mode = models.CharField(
+        max_length=10,
+        choices=SchedulingMode.choices,
+        default=SchedulingMode.MANUAL,
+        help_text="Automatic: starts on the first working day after its predecessors (plus lag).",
+    )
     allocated_budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actual_expenditure = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     related_items = models.ManyToManyField(
@@ -257,7 +274,12 @@ class WorkItem(TreeNode):
 
 
 class WorkItemRelation(models.Model):
-    """A link between two work items: 'related to' or 'depends on' (source waits for target)."""
+    """A link between two work items: 'related to' or 'depends on' (source waits for target).
+
+    'Depends on' is finish-to-start: the source (the follower) may start on the first working day
+    after the target (the predecessor) is due, plus `lag_days` working days. "A precedes B" and
+    "B follows A" are the same row: B depends on A (see docs/planning.md).
+    """
 
     class Kind(models.TextChoices):
         RELATES = "relates", "Related to"
@@ -266,9 +288,17 @@ class WorkItemRelation(models.Model):
     source = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="outgoing_links")
     target = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="incoming_links")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RELATES)
+    lag_days = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_LAG_DAYS)],
+        help_text="Working days the follower waits after its predecessor is due.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["target", "kind"], name="workitem_relation_target"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "target", "kind"], name="workitem_relation_unique"

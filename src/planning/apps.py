@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class PlanningConfig(AppConfig):
@@ -11,3 +12,16 @@ class PlanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "planning"
     verbose_name = "Planning"
+
+    def ready(self) -> None:
+        from accounts.models import Organization
+        from common import working_days as common_working_days
+
+        from . import working_days
+
+        common_working_days.set_loader(working_days.load)
+        post_save.connect(
+            working_days.seed_organization,
+            sender=Organization,
+            dispatch_uid="planning.seed_organization_holidays",
+        )

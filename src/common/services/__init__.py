@@ -12,12 +12,21 @@ from .imports import refresh_legacy_data
 from .items import EDITABLE_FIELDS, create_work_item, ensure_writes_allowed, update_work_item
 from .relations import bulk_link, link_items, unlink_items
 from .rules import allowed_child_types, allowed_root_types
+from .scheduling import (
+    Move,
+    link_dependency,
+    preview_push,
+    push_followers,
+    set_scheduling_mode,
+    unlink_dependency,
+)
 from .structure import UNSET, delete_work_item, move_work_item
 
 __all__ = [
     "EDITABLE_FIELDS",
     "UNSET",
     "BulkResult",
+    "Move",
     "NewItem",
     "VersionConflict",
     "WritesDisabled",
@@ -30,9 +39,14 @@ __all__ = [
     "create_work_item",
     "delete_work_item",
     "ensure_writes_allowed",
+    "link_dependency",
     "link_items",
     "move_work_item",
+    "preview_push",
+    "push_followers",
     "refresh_legacy_data",
+    "set_scheduling_mode",
+    "unlink_dependency",
     "unlink_items",
     "update_work_item",
 ]

@@ -319,6 +319,10 @@ def update_work_item(
     current.version += 1
     current.save()
     history.record([current], history.CHANGED, actor, reason)
+    if changed_now & {"start_date", "due_date"}:
+        from .scheduling import push_followers  # scheduling builds on this module
+
+        current.pushed = push_followers(actor, [current])  # the API reports who moved
 
     if (
         "progress_mode" in changed_now

@@ -10,6 +10,7 @@ from common import permissions
 from common.models import WorkItem, WorkItemRelation
 
 from .items import ensure_writes_allowed
+from .scheduling import link_dependency
 
 
 @transaction.atomic
@@ -19,10 +20,16 @@ def link_items(
     target: WorkItem,
     kind: str = WorkItemRelation.Kind.RELATES,
 ) -> WorkItemRelation:
-    """Link two items of the same organisation; linking an item to itself is refused."""
+    """Link two items of the same organisation; linking an item to itself is refused.
+
+    "Depends on" links schedule (finish-to-start, loops refused): they go through
+    `link_dependency`, so every way of adding one checks and pushes the same.
+    """
     ensure_writes_allowed(actor)
     if kind not in WorkItemRelation.Kind.values:
         raise ValidationError({"kind": f"“{kind}” is not a kind of link."})
+    if kind == WorkItemRelation.Kind.DEPENDS_ON:
+        return link_dependency(actor, source, target)[0]
     if source.pk == target.pk:
         raise ValidationError({"target": "An item cannot be linked to itself."})
     if source.organization_id != target.organization_id:
