@@ -215,6 +215,13 @@ class WorkItem(TreeNode):
         ordering = ["position", "id"]
         indexes = [
             models.Index(fields=["parent", "position"], name="workitem_siblings"),
+            # The tree page's roots of one organisation (listed and counted by position): the
+            # siblings index above cannot pick out one organisation's roots.
+            models.Index(
+                fields=["organization", "position"],
+                condition=Q(parent__isnull=True),
+                name="workitem_roots",
+            ),
             models.Index(fields=["organization", "start_date", "due_date"], name="workitem_dates"),
             models.Index(fields=["work_type", "status"], name="workitem_type_status"),
             models.Index(fields=["due_date", "status"], name="workitem_due_status"),
