@@ -233,8 +233,13 @@ class AttachmentViewSet(
     """Files through the API; the bytes come from each file's `download` address."""
 
     serializer_class = AttachmentSerializer
-    pagination_class = NewestFirst
     parser_classes = [MultiPartParser, FormParser]
+
+    @property
+    def pagination_class(self):
+        """Pages for the list; an upload answers with the plain list of the files it stored
+        (and the schema says so: drf-spectacular reads this per action)."""
+        return None if getattr(self, "action", None) == "create" else NewestFirst
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
