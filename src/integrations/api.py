@@ -165,6 +165,19 @@ class WebhookViewSet(
         services.delete_webhook(request.user, self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(
+        parameters=[HOOK],
+        request=None,
+        responses={200: NewWebhookSerializer},
+        summary="Replace a webhook's secret (the new one is in this answer only)",
+    )
+    @action(detail=True, methods=["post"], url_path="secret")
+    def rotate_secret(self, request, *args, **kwargs):
+        """A leaked or departing secret is replaced at once; later deliveries use the new one."""
+        hook = self.get_object()
+        services.rotate_secret(request.user, hook)  # sets hook.secret
+        return Response(NewWebhookSerializer(hook).data)
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[HOOK], summary="A webhook's deliveries, newest first"),

@@ -17,7 +17,8 @@ class WebhookForm(forms.Form):
     )
     events = forms.MultipleChoiceField(
         choices=list(EVENTS.items()),
-        widget=forms.CheckboxSelectMultiple,
+        # One choice a line, each label a 44 px touch target (app.css .choice-list).
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
         help_text="What the system is told about.",
     )
     active = forms.BooleanField(required=False, initial=True, label="Active")

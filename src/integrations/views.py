@@ -22,6 +22,21 @@ from .models import Delivery, Webhook
 
 LOG_SHOWN = 50
 SETTINGS = ("name", "url", "events", "active")
+# A new secret waits here for the one page that shows it (Post/Redirect/Get): a reload or a
+# shared address never shows it again, and reloading never rotates it again.
+FRESH_SECRET = "integrations.fresh_secret"
+
+
+def _keep_secret_for_one_view(request: HttpRequest, hook: Webhook, secret: str, why: str) -> None:
+    request.session[FRESH_SECRET] = {"hook": hook.pk, "secret": secret, "why": why}
+
+
+def _fresh_secret(request: HttpRequest, hook: Webhook) -> dict | None:
+    fresh = request.session.get(FRESH_SECRET)
+    if not fresh or fresh.get("hook") != hook.pk:
+        return None
+    del request.session[FRESH_SECRET]
+    return fresh
 
 
 def _organizations(request: HttpRequest):
@@ -48,7 +63,6 @@ def hooks(request: HttpRequest) -> HttpResponse:
         organizations.filter(pk=request.user.organization_id).first() or organizations.first()
     )
     form = WebhookForm(request.POST or None)
-    created = secret = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -56,19 +70,17 @@ def hooks(request: HttpRequest) -> HttpResponse:
                 created, secret = services.create_webhook(
                     request.user, organization, **form.cleaned_data
                 )
-                form = WebhookForm()
+                _keep_secret_for_one_view(request, created, secret, "created")
+                return redirect("integrations:hook", hook_id=created.pk)
             except ValidationError as exc:
                 _form_errors(form, exc)
-        if form.errors:
-            status = 400
+        status = 400
     listed = managed_hooks(request.user).order_by("organization__name", "name", "id")
     context = {
         "hooks": listed,
         "form": form,
         "organizations": organizations,
         "organization": organization,
-        "created": created,
-        "secret": secret,
         "nav": "webhooks",
     }
     return render(request, "integrations/hooks.html", context, status=status)
@@ -91,7 +103,13 @@ def hook(request: HttpRequest, hook_id: int) -> HttpResponse:
                 _form_errors(form, exc)
         status = 400
     deliveries = Delivery.objects.filter(webhook=current).prefetch_related("log")[:LOG_SHOWN]
-    context = {"hook": current, "form": form, "deliveries": deliveries, "nav": "webhooks"}
+    context = {
+        "hook": current,
+        "form": form,
+        "deliveries": deliveries,
+        "fresh": _fresh_secret(request, current) if request.method == "GET" else None,
+        "nav": "webhooks",
+    }
     return render(request, "integrations/hook.html", context, status=status)
 
 
@@ -108,15 +126,8 @@ def delete(request: HttpRequest, hook_id: int) -> HttpResponse:
 def rotate(request: HttpRequest, hook_id: int) -> HttpResponse:
     current = _hook(request, hook_id)
     secret = services.rotate_secret(request.user, current)
-    deliveries = Delivery.objects.filter(webhook=current).prefetch_related("log")[:LOG_SHOWN]
-    context = {
-        "hook": current,
-        "form": WebhookForm(initial={k: getattr(current, k) for k in SETTINGS}),
-        "deliveries": deliveries,
-        "secret": secret,
-        "nav": "webhooks",
-    }
-    return render(request, "integrations/hook.html", context)
+    _keep_secret_for_one_view(request, current, secret, "rotated")
+    return redirect("integrations:hook", hook_id=current.pk)
 
 
 @login_required

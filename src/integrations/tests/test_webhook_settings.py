@@ -147,10 +147,12 @@ def test_the_webhooks_page_adds_a_hook_shows_the_log_and_resends(
     page = client.post(
         "/integrations/webhooks/",
         {"name": "Dashboard feed", "url": receiver.url, "events": ["item.created"], "active": "on"},
+        follow=True,
     )
-    assert page.status_code == 200
     hook = Webhook.objects.get()
+    assert page.redirect_chain == [(f"/integrations/webhooks/{hook.pk}/", 302)]
     assert hook.secret in page.content.decode()  # shown this once
+    assert hook.secret not in client.get(f"/integrations/webhooks/{hook.pk}/").content.decode()
     assert hook.secret not in client.get("/integrations/webhooks/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         item("task", "On the page", organization=cast.office)
@@ -179,3 +181,50 @@ def test_staff_and_viewers_have_no_webhooks_page(cast):
         client = Client()
         client.force_login(person)
         assert client.get("/integrations/webhooks/").status_code == 404
+
+
+def test_a_manager_rotates_the_secret_through_the_api_and_deliveries_use_the_new_one(
+    cast, receiver, django_capture_on_commit_callbacks
+):
+    hook, old = services.create_webhook(
+        cast.manager, cast.office, name="Reports", url=receiver.url, events=["item.created"]
+    )
+    answer = api(cast.manager).post(f"{API}{hook.pk}/secret/")
+    assert answer.status_code == 200, answer.content
+    new = answer.json()["secret"]
+    assert len(new) == 64 and new != old and answer.json()["id"] == hook.pk
+    assert new not in str(api(cast.manager).get(f"{API}{hook.pk}/").json())  # shown once
+    with django_capture_on_commit_callbacks(execute=True):
+        item("task", "After the rotation", organization=cast.office)
+    (received,) = receiver.requests
+    assert received.signed_with(new) and not received.signed_with(old)
+
+
+def test_nobody_outside_the_hooks_managers_can_rotate_its_secret(cast, receiver):
+    hook, secret = services.create_webhook(
+        cast.manager, cast.office, name="Reports", url=receiver.url, events=["item.created"]
+    )
+    partner_manager = make_user("pia", cast.partner, MANAGER)
+    for person in (partner_manager, cast.partner_staff, cast.staff, cast.viewer):
+        answer = api(person).post(f"{API}{hook.pk}/secret/")
+        assert answer.status_code == 404
+        assert secret not in answer.content.decode()
+    hook.refresh_from_db()
+    assert hook.secret == secret
+
+
+def test_the_page_shows_a_rotated_secret_once_and_a_reload_neither_shows_nor_rotates_it(
+    cast, receiver
+):
+    hook, old = services.create_webhook(
+        cast.manager, cast.office, name="Reports", url=receiver.url, events=["item.created"]
+    )
+    client = Client()
+    client.force_login(cast.manager)
+    page = client.post(f"/integrations/webhooks/{hook.pk}/secret/", follow=True)
+    hook.refresh_from_db()
+    assert hook.secret != old and hook.secret in page.content.decode()
+    assert page.redirect_chain == [(f"/integrations/webhooks/{hook.pk}/", 302)]
+    again = client.get(f"/integrations/webhooks/{hook.pk}/")  # the reload
+    assert hook.secret not in again.content.decode()
+    assert Webhook.objects.get().secret == hook.secret
