@@ -88,9 +88,7 @@ class SavedView(models.Model):
         TEAM = "team", "My teams"
         ORGANIZATION = "organization", "Everyone in the organisation"
 
-    owner = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="saved_views"
-    )
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="saved_views")
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="saved_views"
     )
@@ -109,7 +107,7 @@ class SavedView(models.Model):
         max_length=12, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     pinned = models.BooleanField(
-        default=False, help_text="Pinned by a manager: listed first for everyone it is shared with."
+        default=False, help_text="Pinned by a manager: listed first for everyone."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -2,6 +2,19 @@
 
 from django.urls import path
 
+from . import board_views, saved_views_views
+
 app_name = "planning"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("board/", board_views.board_page, name="board"),
+    path("board/cards/", board_views.cell_cards, name="board_cards"),
+    path("board/<id:pk>/move/", board_views.move_card, name="board_move"),
+    path("views/", saved_views_views.view_list, name="views"),
+    path("views/new/", saved_views_views.view_new, name="view_new"),
+    path("views/<id:pk>/", saved_views_views.view_open, name="view_open"),
+    path("views/<id:pk>/edit/", saved_views_views.view_edit, name="view_edit"),
+    path("views/<id:pk>/delete/", saved_views_views.view_delete, name="view_delete"),
+    path("views/<id:pk>/pin/", saved_views_views.view_pin, name="view_pin"),
+    path("views/<id:pk>/default/", saved_views_views.view_default, name="view_default"),
+]
