@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
@@ -45,6 +46,15 @@ def _key(user) -> str:
 
 class CachedPermissionsBackend(ModelBackend):
     """ModelBackend whose per-person permission set is kept in the shared cache."""
+
+    def get_user(self, user_id):
+        # Every page names the person's organisation in its header: fetch it with the person.
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("organization").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         seconds = settings.PERMISSION_CACHE_SECONDS

@@ -159,3 +159,16 @@ def test_with_a_shared_cache_the_feed_costs_five_statements_and_a_revalidation_t
     with CaptureQueriesContext(connection) as again:
         assert client.get(FEED, window, HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
     assert len(again.captured_queries) <= 2, [q["sql"][:80] for q in again.captured_queries]
+
+
+def test_the_header_names_the_organisation_without_asking_for_it_again(client, cast):
+    client.force_login(cast.staff)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/")
+    assert "· OOBC" in page.content.decode()
+    lookups = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "accounts_organization"') and "LIMIT 21" in q["sql"]
+    ]
+    assert lookups == []
