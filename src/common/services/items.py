@@ -316,11 +316,16 @@ def update_work_item(
     if not (changed_now or people_changed):
         return current
 
+    dates_changed = bool(changed_now & {"start_date", "due_date"})
+    if dates_changed:
+        from .scheduling import check_own_start  # scheduling builds on this module
+
+        check_own_start(current)
     current.version += 1
     current.save()
     history.record([current], history.CHANGED, actor, reason)
-    if changed_now & {"start_date", "due_date"}:
-        from .scheduling import push_followers  # scheduling builds on this module
+    if dates_changed:
+        from .scheduling import push_followers
 
         current.pushed = push_followers(actor, [current])  # the API reports who moved
 

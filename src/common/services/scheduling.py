@@ -158,6 +158,33 @@ def preview_push(item: WorkItem, start_date: date | None, due_date: date | None)
     return _plan(items, {item.pk: (start_date, due_date)}, followers)
 
 
+def check_own_start(item: WorkItem) -> None:
+    """An automatic item may not be moved to start before its predecessors allow.
+
+    Manual items may (their links then show as violated); an automatic one is refused with the
+    date and the predecessor that holds it, so the timeline can revert the drag and say why.
+    """
+    if item.scheduling_mode != SchedulingMode.AUTOMATIC or item.start_date is None:
+        return
+    links = WorkItemRelation.objects.filter(kind=DEPENDS_ON, source_id=item.pk).values_list(
+        "lag_days", "target__title", "target__start_date", "target__due_date"
+    )
+    calendar = None
+    for lag, title, start, due in links:
+        end = due or start
+        if end is None:
+            continue
+        calendar = calendar or working_days.for_organization(item.organization_id)
+        earliest = calendar.first_start_after(end, lag)
+        if item.start_date < earliest:
+            raise ValidationError(
+                {
+                    "start_date": f"“{item.title}” is scheduled automatically: it cannot start "
+                    f"before {earliest:%d %b %Y}, after “{title}”."
+                }
+            )
+
+
 def push_followers(
     actor: User | None,
     moved: list[WorkItem],
