@@ -234,13 +234,13 @@ class AttachmentViewSet(
 
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
+    lookup_url_kwarg = "id"
 
     @property
     def pagination_class(self):
         """Pages for the list; an upload answers with the plain list of the files it stored
         (and the schema says so: drf-spectacular reads this per action)."""
         return None if getattr(self, "action", None) == "create" else NewestFirst
-    lookup_url_kwarg = "id"
 
     def get_queryset(self):
         item = _item(self.request, self.kwargs["item_id"])

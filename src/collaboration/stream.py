@@ -2,7 +2,8 @@
 
 Read in a fixed number of queries whatever the length of the conversation: one page of
 top-level comments, their replies, one page of history — merged by time. Older entries are
-paged by a time cursor ("Show older").
+paged by a compound cursor ("Show older"): the last shown entry's (time, kind, id), so entries
+that share one timestamp are split exactly at the page boundary — none skipped, none repeated.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from common import permissions
 from common.models import WorkItem
@@ -24,11 +25,36 @@ FILES_SHOWN = 60
 SHOW = ("all", "comments", "changes")
 
 
+#: At one instant a comment sorts after (newer than) a change; within a kind, by id.
+RANK = {"change": 0, "comment": 1}
+#: Above every id: "all changes at this time", as the bound for a comment cursor.
+NO_ID_BOUND = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the page ended: entries strictly older than this one in (when, kind, id) order."""
+
+    when: dt.datetime
+    kind: str  # "comment" or "change"
+    id: int
+
+    @property
+    def key(self) -> tuple[dt.datetime, int, int]:
+        return (self.when, RANK[self.kind], self.id)
+
+
 @dataclass
 class Entry:
     when: dt.datetime
     comment: Comment | None = None
     change: HistoryEntry | None = None
+
+    @property
+    def cursor(self) -> Cursor:
+        if self.comment is not None:
+            return Cursor(self.when, "comment", self.comment.pk)
+        return Cursor(self.when, "change", self.change.id)
 
 
 @dataclass
@@ -36,7 +62,7 @@ class Stream:
     item: WorkItem
     show: str
     entries: list[Entry] = field(default_factory=list)
-    older: dt.datetime | None = None
+    older: Cursor | None = None
     can_comment: bool = False
     files: list[Attachment] = field(default_factory=list)
     watching: Watch | None = None
@@ -55,7 +81,22 @@ def _decorate(user, comment: Comment, item: WorkItem) -> Comment:
     return comment
 
 
-def load_stream(user, item: WorkItem, *, before: dt.datetime | None = None, show: str = "all"):
+def _older_comments(comments, before: Cursor):
+    same_time_older = Q(created_at=before.when, pk__lt=before.id)
+    if before.kind == "comment":
+        return comments.filter(Q(created_at__lt=before.when) | same_time_older)
+    return comments.filter(created_at__lt=before.when)  # comments at that time came first
+
+
+def _history(item: WorkItem, before: Cursor | None, limit: int) -> list[HistoryEntry]:
+    if before is None:
+        return history_entries(item, None, limit)
+    # After a comment, every change of that same instant is still to come.
+    bound = before.id if before.kind == "change" else NO_ID_BOUND
+    return history_entries(item, before.when, limit, before_id=bound)
+
+
+def load_stream(user, item: WorkItem, *, before: Cursor | None = None, show: str = "all"):
     show = show if show in SHOW else "all"
     entries: list[Entry] = []
     if show != "changes":
@@ -67,7 +108,7 @@ def load_stream(user, item: WorkItem, *, before: dt.datetime | None = None, show
         )
         comments = Comment.objects.filter(work_item=item, reply_to__isnull=True)
         if before is not None:
-            comments = comments.filter(created_at__lt=before)
+            comments = _older_comments(comments, before)
         page = list(
             comments.select_related("author")
             .prefetch_related(
@@ -81,11 +122,11 @@ def load_stream(user, item: WorkItem, *, before: dt.datetime | None = None, show
                 _decorate(user, reply, item)
             entries.append(Entry(comment.created_at, comment=comment))
     if show != "comments":
-        entries += [Entry(c.when, change=c) for c in history_entries(item, before, PAGE + 1)]
-    entries.sort(key=lambda e: e.when, reverse=True)
+        entries += [Entry(c.when, change=c) for c in _history(item, before, PAGE + 1)]
+    entries.sort(key=lambda e: e.cursor.key, reverse=True)
     stream = Stream(item=item, show=show, entries=entries[:PAGE])
     if len(entries) > PAGE:
-        stream.older = entries[PAGE - 1].when
+        stream.older = entries[PAGE - 1].cursor
     stream.can_comment = permissions.can_comment(user, item)
     stream.files = [
         _file(user, f, item)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,17 +21,25 @@ from .attachments import attach_files
 from .markdown import MENTION_WORD
 from .markdown import render as render_markdown
 from .models import Comment
-from .stream import load_stream
+from .stream import Cursor, load_stream
 
 TEMPLATE = "collaboration/_stream.html"
 
 
-def _before(request: HttpRequest) -> dt.datetime | None:
+def _before(request: HttpRequest) -> Cursor | None:
+    """The "Show older" cursor: before=<time>&kind=comment|change&id=<n>. A bare time (an
+    older link) pages strictly before that time; anything unreadable starts from the top."""
     raw = request.GET.get("before") or ""
     try:
-        return parse_datetime(raw) if raw else None
+        when = parse_datetime(raw) if raw else None
     except ValueError:  # well-formed but impossible (February 30)
         return None
+    if when is None:
+        return None
+    kind, raw_id = request.GET.get("kind", ""), request.GET.get("id", "")
+    if kind in ("comment", "change") and is_id(raw_id):
+        return Cursor(when, kind, int(raw_id))
+    return Cursor(when, "change", 0)  # strictly older than `when`
 
 
 def _panel(request, item, *, status: int = 200, errors=None, draft: str = "", reply_to=None):

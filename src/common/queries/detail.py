@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from accounts.models import Team, User
 from common import permissions
 from common.details import DETAIL_SCHEMAS
@@ -46,6 +48,8 @@ class HistoryEntry:
     kind: str
     reason: str
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    #: the history record's id: with `when`, the entry's place in a stream read page by page
+    id: int = 0
 
 
 @dataclass
@@ -133,12 +137,24 @@ def _history(item: WorkItem) -> list[HistoryEntry]:
     return history_entries(item)
 
 
-def history_entries(item: WorkItem, before=None, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The item's newest `limit` changes (older than `before`, when given), each with the
-    fields it changed, in one query: the page's records and the one before them."""
-    records_qs = item.history.select_related("history_user").order_by("-history_id")
+def history_entries(
+    item: WorkItem, before=None, limit: int = HISTORY_LIMIT, *, before_id: int | None = None
+) -> list[HistoryEntry]:
+    """The item's newest `limit` changes, each with the fields it changed, in one query: the
+    page's records and the one before them.
+
+    Newest first by (time, id). With `before`, only older changes: with `before_id` too, the
+    cursor is the pair, so changes sharing that exact time are split by id and none is skipped
+    or shown twice across pages; `before` alone keeps everything at that time out.
+    """
+    records_qs = item.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )
     if before is not None:
-        records_qs = records_qs.filter(history_date__lt=before)
+        older = Q(history_date__lt=before)
+        if before_id is not None:
+            older |= Q(history_date=before, history_id__lt=before_id)
+        records_qs = records_qs.filter(older)
     records = list(records_qs[: limit + 1])
     entries: list[HistoryEntry] = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
@@ -158,6 +174,7 @@ def history_entries(item: WorkItem, before=None, limit: int = HISTORY_LIMIT) -> 
                 kind={"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
                 reason=newer.history_change_reason or "",
                 changes=changes,
+                id=newer.history_id,
             )
         )
     return entries
