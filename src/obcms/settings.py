@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.access.RoleRequiredMiddleware",
+    "planning.default_views.DefaultViewMiddleware",
     "operations.middleware.RequestTimingMiddleware",
 ]
 

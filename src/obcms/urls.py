@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/v1/", include("collaboration.api_urls")),
     path("api/v1/", include("integrations.api_urls")),
     path("api/v1/", include("planning.api_urls")),
+    path("api/v1/", include("planning.saved_views_api_urls")),
     path("api/", include("common.api.urls")),
     # The admin's login page with the same sign-in throttle (before the admin's own route).
     path("admin/login/", admin_login_view),

@@ -257,6 +257,22 @@ def _per_model(world: World) -> None:
     }
     world.other.update(global_records)
     world.own.update(global_records)
+    _saved_views(world, b_person)
+
+
+def _saved_views(world: World, b_person: User) -> None:
+    """B's saved views, one private and one shared with B's organisation (not admin models)."""
+    from planning.models import SavedView
+
+    for visibility in (SavedView.Visibility.PRIVATE, SavedView.Visibility.ORGANIZATION):
+        world.other[f"planning.savedview.{visibility}"] = SavedView.objects.create(
+            owner=b_person,
+            organization=world.cast.partner,
+            name=canary(f"view-{visibility}"),
+            view_type=SavedView.ViewType.BOARD,
+            params={"q": [canary("query")]},
+            visibility=visibility,
+        )
 
 
 #: What shows each own record on its admin pages (a field none of A's page headers carries).
@@ -284,7 +300,10 @@ def b_snapshot(world: World) -> dict[str, list]:
 
     partner = world.cast.partner.pk
     b_item_ids = list(WorkItem.objects.filter(organization_id=partner).values_list("pk", flat=True))
+    from planning.models import SavedView
+
     return {
+        "saved_views": list(SavedView.objects.filter(organization_id=partner).values()),
         "items": list(WorkItem.objects.filter(pk__in=b_item_ids).order_by("pk").values()),
         "assignments": sorted(
             WorkItem.assignees.through.objects.filter(workitem_id__in=b_item_ids).values_list(

@@ -111,6 +111,7 @@ def _values(world: World, path: str, name: str) -> list[str]:
                 *people,
                 world.b_invitation.pk,
                 world.b_webhook.pk,
+                *(v.pk for k, v in world.other.items() if k.startswith("planning.savedview.")),
             ]
         ]
     if name == "object_id":
@@ -175,6 +176,9 @@ def _aimed_at_b(world: World) -> list[str]:
         f"/admin/common/workitem/?organization__id__exact={org}",
         f"/admin/accounts/user/?organization__id__exact={org}",
         f"/people/?organization={org}",
+        f"/oobc-management/board/?organization={org}&team={team}&assignee={person}",
+        f"/oobc-management/board/?columns=children&parent={item}&lanes=team",
+        f"/oobc-management/board/cards/?columns=children&parent={item}&column={item}&offset=0",
     ]
     for source_model, model_admin in admin.site._registry.items():
         for owner, fields in [(source_model, model_admin.autocomplete_fields)] + [

@@ -34,6 +34,17 @@
     }
   });
 
+  // "Save this view": pages that keep their state in the address (the calendar updates it as
+  // the person navigates) save what the address says at the moment of the click.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[data-save-view]");
+    if (!link) return;
+    const query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    query.set("type", link.dataset.saveView);
+    link.href = link.pathname + "?" + query.toString();
+  });
+
   document.addEventListener("htmx:sendError", function () {
     showMessage("The server could not be reached. Nothing was changed.", "error");
   });
