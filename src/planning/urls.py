@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_views, saved_views_views
+from . import board_views, saved_views_views, timeline_views
 
 app_name = "planning"
 
@@ -10,6 +10,8 @@ urlpatterns: list = [
     path("board/", board_views.board_page, name="board"),
     path("board/cards/", board_views.cell_cards, name="board_cards"),
     path("board/<id:pk>/move/", board_views.move_card, name="board_move"),
+    path("timeline/", timeline_views.timeline_page, name="timeline"),
+    path("timeline/data/", timeline_views.timeline_data, name="timeline_data"),
     path("views/", saved_views_views.view_list, name="views"),
     path("views/new/", saved_views_views.view_new, name="view_new"),
     path("views/<id:pk>/", saved_views_views.view_open, name="view_open"),
