@@ -186,7 +186,7 @@
     const height = HEAD + rows.length * ROW;
     drawLabels(rows);
 
-    const svg = node("svg", { xmlns: NS, width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Timeline of ${rows.length} rows`, "font-family": "system-ui, sans-serif", "font-size": "12" });
+    const svg = node("svg", { xmlns: NS, width, height, viewBox: `0 0 ${width} ${height}`, role: "group", "aria-label": `Timeline of ${rows.length} rows`, "font-family": "system-ui, sans-serif", "font-size": "12" });
     const defs = node("defs", {}, svg);
     for (const [id, colour] of [["tl-arrow", COLOURS.link], ["tl-arrow-red", COLOURS.critical]]) {
       const marker = node("marker", { id, viewBox: "0 0 8 8", refX: "8", refY: "4", markerWidth: "8", markerHeight: "8", orient: "auto" }, defs);
@@ -225,7 +225,7 @@
       if (row.late) classes.push("tl-late");
       const movable = config.canEdit && row.editable;
       if (!movable) classes.push("tl-locked");
-      const group = node("g", { class: classes.join(" "), "data-id": row.id, tabindex: movable ? "0" : "-1", role: "img", "data-testid": `bar-${row.id}`, "aria-label": `${row.title}: ${row.start ? pretty(row.start) : "no start"} to ${row.due ? pretty(row.due) : "no due date"}${row.critical ? ", on the critical path" : ""}${row.late ? ", late" : ""}${row.slack != null ? `, slack ${row.slack} working days` : ""}` }, bars);
+      const group = node("g", { class: classes.join(" "), "data-id": row.id, tabindex: movable ? "0" : "-1", role: movable ? "button" : "img", "data-testid": `bar-${row.id}`, "aria-label": `${row.title}: ${row.start ? pretty(row.start) : "no start"} to ${row.due ? pretty(row.due) : "no due date"}${row.critical ? ", on the critical path" : ""}${row.late ? ", late" : ""}${row.slack != null ? `, slack ${row.slack} working days` : ""}` }, bars);
       const tip = node("title", {}, group);
       tip.textContent = group.getAttribute("aria-label");
       const colour = row.late ? COLOURS.late : (row.status === "completed" || row.status === "cancelled" ? COLOURS.done : COLOURS.bar);
