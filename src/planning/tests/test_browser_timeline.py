@@ -69,7 +69,7 @@ def test_dragging_a_predecessor_moves_it_and_pushes_its_follower(page, live_serv
 
 
 def test_a_refused_drag_puts_the_bar_back_and_says_why(page, live_server, cast, plan):
-    project, survey, report = plan
+    project, _survey, report = plan
     sign_in(page, live_server, "marco")
     open_timeline(page, live_server, project)
     before = page.locator(f"[data-testid=bar-{report.pk}] .tl-body").bounding_box()
