@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.test import Client
+from django.test import Client, override_settings
 
 from accounts.models import Organization, User
 from accounts.roles import MANAGER, assign_role
@@ -86,25 +86,53 @@ def run_scenarios(manager: User) -> tuple[list[Result], int]:
     assert first.status_code == 200, (first.status_code, first.content[:300])
     events = len(first.json())
     etag = first["ETag"]
-    results = [
+    feed = "/oobc-management/calendar/work-items/feed/"
+    built = override_settings(CALENDAR_BODY_CACHE_SECONDS=0)
+    shared = override_settings(
+        PERMISSION_CACHE_SECONDS=900,
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    )
+    with built:
+        results = [
+            measure(
+                "feed, one month (200, built and JSON encoded)",
+                15,
+                lambda n: client.get(feed, WINDOW),
+            ),
+            measure(
+                "feed, one month, tasks only (built)",
+                15,
+                lambda n: client.get(feed, {**WINDOW, "type": "task"}),
+            ),
+        ]
+    results.append(
         measure(
-            "feed, one month (200, JSON encoded)",
-            15,
-            lambda n: client.get("/oobc-management/calendar/work-items/feed/", WINDOW),
-        ),
+            "feed, one month, unchanged window (200 from the body cache)",
+            30,
+            lambda n: client.get(feed, WINDOW),
+        )
+    )
+    results.append(
         measure(
             "feed, one month, matching ETag (304)",
             30,
-            lambda n: client.get(
-                "/oobc-management/calendar/work-items/feed/", WINDOW, HTTP_IF_NONE_MATCH=etag
-            ),
-        ),
-        measure(
-            "feed, one month, tasks only",
-            15,
-            lambda n: client.get(
-                "/oobc-management/calendar/work-items/feed/", {**WINDOW, "type": "task"}
-            ),
-        ),
-    ]
+            lambda n: client.get(feed, WINDOW, HTTP_IF_NONE_MATCH=etag),
+        )
+    )
+    with shared:
+        client.get(feed, WINDOW)
+        results.append(
+            measure(
+                "feed, one month, unchanged, shared cache (sessions, permissions, body)",
+                30,
+                lambda n: client.get(feed, WINDOW),
+            )
+        )
+        results.append(
+            measure(
+                "feed, one month, 304 with the shared cache",
+                30,
+                lambda n: client.get(feed, WINDOW, HTTP_IF_NONE_MATCH=etag),
+            )
+        )
     return results, events
