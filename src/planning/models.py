@@ -102,7 +102,9 @@ class SavedView(models.Model):
     )
     name = models.CharField(max_length=120)
     view_type = models.CharField(max_length=10, choices=ViewType.choices)
-    params = models.JSONField(default=dict, blank=True)
+    #: The query string as [name, value] pairs, in the page's order (a JSON object would lose
+    #: the order on PostgreSQL, and the view would not reopen at exactly the same address).
+    params = models.JSONField(default=list, blank=True)
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.PRIVATE
     )

@@ -56,28 +56,38 @@ def views_with_defaults(user) -> QuerySet[SavedView]:
     )
 
 
-def clean_params(raw) -> dict[str, list[str]]:
-    """A query string as `{key: [values]}`, bounded, without paging or form tokens."""
-    items = raw.lists() if hasattr(raw, "lists") else raw.items()
-    params: dict[str, list[str]] = {}
-    for key, values in items:
-        if key in IGNORED_KEYS:
+def clean_params(raw) -> list[list[str]]:
+    """A query string as `[[name, value], …]` in its order, bounded, without paging or tokens.
+
+    Accepts a QueryDict (a page's GET), a list of pairs (the API) or a `{name: [values]}` dict.
+    """
+    if hasattr(raw, "lists"):
+        pairs = [(k, v) for k, values in raw.lists() for v in values]
+    elif isinstance(raw, dict):
+        pairs = [
+            (k, v)
+            for k, values in raw.items()
+            for v in (values if isinstance(values, list) else [values])
+        ]
+    else:
+        pairs = [tuple(pair) for pair in raw]
+    params: list[list[str]] = []
+    for key, value in pairs:
+        key, value = str(key), str(value)
+        if key in IGNORED_KEYS or value == "":
             continue
-        values = values if isinstance(values, list | tuple) else [values]
-        kept = [str(v) for v in values if str(v) != ""]
-        if not isinstance(key, str) or len(key) > 50:
+        if len(key) > 50:
             raise ValidationError({"params": "A parameter name is too long."})
-        if any(len(v) > MAX_VALUE_LENGTH for v in kept):
+        if len(value) > MAX_VALUE_LENGTH:
             raise ValidationError({"params": f"“{key}” has a value that is too long."})
-        if kept:
-            params[key] = kept
+        params.append([key, value])
     if len(params) > MAX_PARAMS:
         raise ValidationError({"params": "Too many parameters for one view."})
     return params
 
 
 def query_string(view: SavedView) -> str:
-    return urlencode([(k, v) for k, values in view.params.items() for v in values])
+    return urlencode([(k, v) for k, v in view.params])
 
 
 def target_url(view: SavedView) -> str:
@@ -125,7 +135,7 @@ def save_view(user, view: SavedView) -> SavedView:
     _check_team(user, view)
     if view.pinned and not can_pin(user, view):
         raise ValidationError({"pinned": "Only managers pin views shared with everyone."})
-    view.params = clean_params(view.params or {})
+    view.params = clean_params(view.params or [])
     view.full_clean(exclude=["owner", "organization", "team"])
     view.save()
     return view

@@ -26,10 +26,14 @@ VIEW = OpenApiParameter(
 
 
 class SavedViewSerializer(serializers.ModelSerializer):
-    params = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(max_length=500), max_length=50),
+    params = serializers.ListField(
+        child=serializers.ListField(
+            child=serializers.CharField(max_length=500), min_length=2, max_length=2
+        ),
+        max_length=60,
         required=False,
-        help_text="The page's query string as {name: [values]} (filters, columns, sort …).",
+        help_text="The page's query string as [name, value] pairs, in order "
+        "(filters, columns, sort …).",
     )
     team = serializers.IntegerField(
         source="team_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID

@@ -270,7 +270,7 @@ def _saved_views(world: World, b_person: User) -> None:
             organization=world.cast.partner,
             name=canary(f"view-{visibility}"),
             view_type=SavedView.ViewType.BOARD,
-            params={"q": [canary("query")]},
+            params=[["q", canary("query")]],
             visibility=visibility,
         )
 

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
-                ("params", models.JSONField(blank=True, default=dict)),
+                ("params", models.JSONField(blank=True, default=list)),
                 (
                     "visibility",
                     models.CharField(
