@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from .id_lists import ids_in
 from .models import WorkItem
 
 TABLE = WorkItem._meta.db_table
@@ -111,10 +112,10 @@ def ancestor_ids_of_many(item_ids: Iterable[int]) -> dict[int, list[int]]:
     ids = sorted(set(item_ids))
     if not ids:
         return {}
-    placeholders = ", ".join(["%s"] * len(ids))
+    chosen, params = ids_in(ids)
     sql = f"""
         WITH RECURSIVE path(start_id, id, parent_id, distance) AS (
-            SELECT id, id, parent_id, 0 FROM {TABLE} WHERE id IN ({placeholders})
+            SELECT id, id, parent_id, 0 FROM {TABLE} WHERE id IN ({chosen})
             UNION ALL
             SELECT path.start_id, w.id, w.parent_id, path.distance + 1
             FROM {TABLE} w JOIN path ON w.id = path.parent_id
@@ -124,7 +125,7 @@ def ancestor_ids_of_many(item_ids: Iterable[int]) -> dict[int, list[int]]:
     """
     result: dict[int, list[int]] = {item_id: [] for item_id in ids}
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         for start_id, ancestor_id in cursor.fetchall():
             result[start_id].append(ancestor_id)
     return result
@@ -139,10 +140,10 @@ def ancestor_trails(item_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]
     ids = sorted(set(item_ids))
     if not ids:
         return {}
-    placeholders = ", ".join(["%s"] * len(ids))
+    chosen, params = ids_in(ids)
     sql = f"""
         WITH RECURSIVE path(start_id, id, parent_id, title, distance) AS (
-            SELECT id, id, parent_id, title, 0 FROM {TABLE} WHERE id IN ({placeholders})
+            SELECT id, id, parent_id, title, 0 FROM {TABLE} WHERE id IN ({chosen})
             UNION ALL
             SELECT path.start_id, w.id, w.parent_id, w.title, path.distance + 1
             FROM {TABLE} w JOIN path ON w.id = path.parent_id
@@ -152,7 +153,7 @@ def ancestor_trails(item_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]
     """
     trails: dict[int, list[tuple[int, str]]] = {item_id: [] for item_id in ids}
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         for start_id, ancestor_id, title in cursor.fetchall():
             trails[start_id].append((ancestor_id, title))
     return trails
