@@ -9,8 +9,10 @@ client as a signed-in manager: authentication, permissions, validator, query, en
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
+from django.db import connection
 from django.test import Client, override_settings
 
 from accounts.models import Organization, User
@@ -79,6 +81,42 @@ def _grow(specs, parent_key, parent_type, rng) -> None:
         _grow(specs, key, child_type, rng)
 
 
+FLOOR_SQL = """
+    SELECT w.id, w.title, w.work_type, w.status, w.priority, w.progress, w.start_date,
+           w.due_date, w.parent_id, w.version, w.calendar_color, p.title
+    FROM common_workitem w LEFT JOIN common_workitem p ON p.id = w.parent_id
+    WHERE w.organization_id = %s AND w.is_calendar_visible
+      AND COALESCE(w.start_date, w.due_date) <= %s AND COALESCE(w.due_date, w.start_date) >= %s
+"""
+
+
+def floor(organization_id: int) -> int:
+    """The same window's rows by one hand-written query, JSON encoded: what no feed can beat."""
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, [organization_id, dt.date(2026, 7, 6), dt.date(2026, 5, 31)])
+        rows = cursor.fetchall()
+    body = json.dumps(
+        [
+            {
+                "id": r[0],
+                "title": r[1],
+                "type": r[2],
+                "status": r[3],
+                "priority": r[4],
+                "progress": r[5],
+                "start": r[6].isoformat() if r[6] else None,
+                "end": r[7].isoformat() if r[7] else None,
+                "parent": r[8],
+                "version": r[9],
+                "color": r[10],
+                "parentTitle": r[11],
+            }
+            for r in rows
+        ]
+    )
+    return len(body)
+
+
 def run_scenarios(manager: User) -> tuple[list[Result], int]:
     client = Client()
     client.force_login(manager)
@@ -92,8 +130,15 @@ def run_scenarios(manager: User) -> tuple[list[Result], int]:
         PERMISSION_CACHE_SECONDS=900,
         SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
     )
+    results = [
+        measure(
+            "floor: the window's rows by one SQL query, JSON encoded",
+            15,
+            lambda n: floor(manager.organization_id),
+        )
+    ]
     with built:
-        results = [
+        results += [
             measure(
                 "feed, one month (200, built and JSON encoded)",
                 15,
