@@ -148,6 +148,16 @@ def child(suite: str, engine: str, size: int) -> None:
         for label, seconds, result in run_rollback(size):
             print(f"| {label} | {seconds:.1f} | {result} |")
         print()
+    elif suite == "board":
+        from bench.board_bench import run as run_board
+
+        count, results = run_board(size)
+        print(f"### {engine} — {count:,} work items in the database\n")
+        print("| scenario | median ms | p95 ms | queries | cards sent |")
+        print("|---|---:|---:|---:|---:|")
+        for label, median, p95, queries, cards in results:
+            print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {cards} |")
+        print()
     else:
         raise SystemExit(f"unknown suite {suite}")
 
