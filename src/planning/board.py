@@ -122,6 +122,18 @@ def _labels(dimension: str, keys: list[str], fixed: list[tuple[str, str]] | None
     return [*((str(pk), title) for pk, title in titles), (NONE_KEY, "Top level")]
 
 
+def _plain(matched: QuerySet) -> QuerySet:
+    """The matched items as a query of one row per item.
+
+    Filters that join people or teams make their query DISTINCT; grouping and windowing over
+    that would count joined rows, so such a query is wrapped as `pk IN (…)`. A plain query is
+    used as it is: on PostgreSQL the wrapper alone cost a third of a 100k-item board.
+    """
+    if matched.query.distinct:
+        return WorkItem.objects.filter(pk__in=matched.values("pk"))
+    return matched.order_by()
+
+
 def decorate_cards(user, cards: list[WorkItem]) -> list[WorkItem]:
     """Breadcrumbs (one recursive query), edit rights (at most one), overdue flags."""
     trails = ancestor_trails({c.parent_id for c in cards if c.parent_id})
@@ -151,7 +163,7 @@ def build_board(
     children_of: WorkItem | None = None,
 ) -> Board:
     """The whole board's first page: every cell's count and its first `PAGE_SIZE` cards."""
-    base = WorkItem.objects.filter(pk__in=matched.values("pk"))
+    base = _plain(matched)
     fixed_columns = None
     if columns == "children":
         kids = list(
@@ -167,7 +179,10 @@ def build_board(
     group = [col_field, *([lane_field] if lane_field else [])]
 
     counts: dict[tuple[str, str], int] = {}
-    for row in base.values(*group).annotate(n=Count("pk", distinct=True)).order_by():
+    # A many-to-many dimension (people, teams) joins one row per person; otherwise each item is
+    # one row and the cheaper plain count is exact (DISTINCT sorts the whole set on PostgreSQL).
+    many = any(name in ("assignees", "teams") for name in group)
+    for row in base.values(*group).annotate(n=Count("pk", distinct=many)).order_by():
         cell = (_key(row[col_field]), _key(row[lane_field]) if lane_field else "")
         counts[cell] = row["n"]
 
@@ -221,7 +236,7 @@ def cell_page(
 ) -> tuple[list[WorkItem], int]:
     """One more page of one cell's cards, and how many remain after it (fixed queries)."""
     base = (
-        WorkItem.objects.filter(pk__in=matched.values("pk"))
+        _plain(matched)
         .filter(_cell_filter(columns, column))
         .filter(_cell_filter(lanes or None, lane) if lanes else Q())
     )

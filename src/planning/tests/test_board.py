@@ -229,3 +229,14 @@ def test_loading_more_of_a_column_costs_the_same_at_any_depth(client, cast, proj
     assert first == later
     assert html.count('data-testid="card-') == 50 and "load-more" in html
     assert tail.count('data-testid="card-') == 10 and "load-more" not in tail
+
+
+def test_a_card_with_two_people_counts_once_in_a_status_column(client, cast, project):
+    task = item("task", "Survey", parent=project)
+    task.assignees.add(cast.staff, cast.manager)
+    task.teams.add(cast.field_team)
+    page = signed_in(client, cast.manager).get(BOARD, {"team": cast.field_team.pk})
+    assert 'aria-label="1 cards"' in page.text
+    assert page.text.count(f'data-testid="card-{task.pk}"') == 1
+    by_person = client.get(BOARD, {"columns": "assignee", "team": cast.field_team.pk}).text
+    assert by_person.count(f'data-testid="card-{task.pk}"') == 2  # once under each person
