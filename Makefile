@@ -42,11 +42,14 @@ assets: node_modules/.package-lock.json
 
 # Debian tools the tests and the drill run, installed when missing (never a downloaded browser
 # build): chromium for the browser tests; jq, curl and the PostgreSQL client for the checklist's
-# own commands (curl … | jq, pg_dump, psql).
+# own commands (curl … | jq, pg_dump, psql); pango and fonts for the PDF project report (WeasyPrint).
 browser:
 	@missing=""; \
 	for pair in chromium:chromium jq:jq curl:curl psql:postgresql-client pg_dump:postgresql-client; do \
 	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 

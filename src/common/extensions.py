@@ -30,3 +30,24 @@ def register_detail_section(section: DetailSection) -> None:
 
 def detail_sections() -> list[DetailSection]:
     return list(_DETAIL_SECTIONS.values())
+
+
+@dataclass(frozen=True)
+class DetailAction:
+    """A link among an item's page buttons to a page of another app about the item."""
+
+    key: str
+    label: str
+    #: A URL name taking the item's `pk`.
+    url_name: str
+
+
+_DETAIL_ACTIONS: dict[str, DetailAction] = {}
+
+
+def register_detail_action(action: DetailAction) -> None:
+    _DETAIL_ACTIONS[action.key] = action
+
+
+def detail_actions() -> list[DetailAction]:
+    return list(_DETAIL_ACTIONS.values())

@@ -6,3 +6,10 @@ class InsightsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "insights"
+
+    def ready(self) -> None:
+        from common import extensions
+
+        extensions.register_detail_action(
+            extensions.DetailAction(key="report", label="Report", url_name="insights_report:page")
+        )

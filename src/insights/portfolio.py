@@ -89,6 +89,7 @@ def project_progress(scope: Scope) -> Chart:
         categories=[title for _pk, title, _p in rows],
         series=[Series("Progress (%)", [progress for _pk, _t, progress in rows])],
         links=[reverse("common:detail", args=[pk]) for pk, _t, _p in rows],
+        marks={"reports": [reverse("insights_report:page", args=[pk]) for pk, _t, _p in rows]},
     )
 
 

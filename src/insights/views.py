@@ -83,10 +83,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     scope = resolve_scope(request.user, request.GET)
     today = timezone.localdate()
     drill = _drill(scope)
+    projects = portfolio_q.project_progress(scope)
     charts = [
         portfolio_q.by_status(scope, drill),
         portfolio_q.by_type(scope, drill),
-        portfolio_q.project_progress(scope),
+        projects,
         portfolio_q.due_heatmap(scope, today, drill),
     ]
     tree = reverse("common:tree")
@@ -103,6 +104,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         page="portfolio",
         headline=portfolio_q.headline(scope.items, today),
         recent=portfolio_q.recently_completed(scope.items),
+        reports=list(zip(projects.categories, projects.marks["reports"], strict=True)),
         overdue_url=f"{tree}?due=overdue&{tree_scope}",
         at_risk_url=f"{tree}?status=at_risk&{tree_scope}",
         overdue_drill=f"{drill}&due=overdue",

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     # People (managers), Profile, joining by invitation, password reset by e-mail.
     path("", include("accounts.urls")),
+    path("oobc-management/work-items/", include("insights.report_urls")),
     path("oobc-management/work-items/", include("collaboration.urls")),
     path("oobc-management/work-items/", include("common.urls")),
     path("oobc-management/calendar/", include("common.calendar_urls")),
