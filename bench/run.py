@@ -158,6 +158,16 @@ def child(suite: str, engine: str, size: int) -> None:
         for label, median, p95, queries, cards in results:
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {cards} |")
         print()
+    elif suite == "planning":
+        from bench.planning_bench import run as run_planning
+
+        count, results = run_planning(size)
+        print(f"### {engine} — {count:,} work items in the database\n")
+        print("| scenario | median ms | p95 ms | queries | UPDATEs |")
+        print("|---|---:|---:|---:|---:|")
+        for label, median, p95, queries, updates in results:
+            print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {updates} |")
+        print()
     else:
         raise SystemExit(f"unknown suite {suite}")
 

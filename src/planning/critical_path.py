@@ -115,24 +115,27 @@ def is_late(row: dict, today: date) -> bool:
 def of_subtree(root: WorkItem) -> tuple[Result, list[PathItem], dict[int, PathItem]]:
     """The critical path of `root`'s subtree (the caller has checked `root` is visible)."""
     in_tree = subtree_ids_expression(root.pk)
-    links = WorkItemRelation.objects.filter(kind=DEPENDS_ON)
-    rows = list(
+    found = list(
         WorkItem.objects.filter(pk__in=in_tree)
         .filter(Q(start_date__isnull=False) | Q(due_date__isnull=False))
-        .annotate(
-            has_children=Exists(WorkItem.objects.filter(parent_id=OuterRef("pk"))),
-            linked=Exists(links.filter(source_id=OuterRef("pk")))
-            | Exists(links.filter(target_id=OuterRef("pk"))),
-        )
-        .filter(Q(has_children=False) | Q(linked=True))
+        .annotate(has_children=Exists(WorkItem.objects.filter(parent_id=OuterRef("pk"))))
         .order_by()
-        .values("id", "title", "work_type", "start_date", "due_date", "status")
+        .values("id", "title", "work_type", "start_date", "due_date", "status", "has_children")
     )
-    edges = list(
-        links.filter(source_id__in=in_tree, target_id__in=in_tree).values_list(
-            "target_id", "source_id", "lag_days"
-        )
-    )
+    dated_ids = {row["id"] for row in found}
+    # Links leaving the subtree's items; those whose other end is outside are dropped here
+    # (one IN over the subtree, not one per row).
+    edges = [
+        (target, source, lag)
+        for target, source, lag in WorkItemRelation.objects.filter(
+            kind=DEPENDS_ON, source_id__in=in_tree
+        ).values_list("target_id", "source_id", "lag_days")
+        if target in dated_ids and source in dated_ids
+    ]
+    linked = {pk for edge in edges for pk in edge[:2]}
+    rows = [row for row in found if not row["has_children"] or row["id"] in linked]
+    counted = {row["id"] for row in rows}
+    edges = [edge for edge in edges if edge[0] in counted and edge[1] in counted]
     calendar = working_days.for_organization(root.organization_id)
     durations = {}
     for row in rows:

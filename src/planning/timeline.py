@@ -112,13 +112,14 @@ def build(user, matched: QuerySet[WorkItem], root: WorkItem | None) -> Timeline:
         row["_parent_row"] = by_id.get(row["parent"]) if row["parent"] else None
     _spans(ordered)
 
-    links = list(
-        WorkItemRelation.objects.filter(
-            kind=WorkItemRelation.Kind.DEPENDS_ON,
-            source_id__in=list(by_id),
-            target_id__in=list(by_id),
+    # One IN list only: SQLite plans `source IN (…) AND target IN (…)` badly (0.5 s at 2,000).
+    links = [
+        (target, source, lag)
+        for target, source, lag in WorkItemRelation.objects.filter(
+            kind=WorkItemRelation.Kind.DEPENDS_ON, source_id__in=list(by_id)
         ).values_list("target_id", "source_id", "lag_days")
-    )
+        if target in by_id
+    ]
     editable = permissions.editable_ids(
         user,
         [

@@ -221,9 +221,7 @@ def push_followers(
         row.version += 1
         row.updated_at = now
         changed.append(row)
-    WorkItem.objects.bulk_update(
-        changed, ["start_date", "due_date", "version", "updated_at"], batch_size=len(changed)
-    )
+    _write(changed, now)
     if not reason:
         reason = (
             f"Rescheduled because “{moved[0].title}” moved"
@@ -232,6 +230,39 @@ def push_followers(
         )
     history.record(changed, history.CHANGED, actor, reason)
     return moves
+
+
+#: Rows per UPDATE (3 parameters each): inside SQLite's 32,766 and PostgreSQL's 65,535.
+_ROWS_PER_UPDATE = 10_000
+
+
+def _write(rows: list[WorkItem], now) -> None:
+    """One `UPDATE … FROM (VALUES …)` for all pushed rows (per 10,000).
+
+    Django's `bulk_update` writes a CASE with one WHEN per row, which the database evaluates
+    for every row: quadratic, 2.5 s for 2,000 rows on SQLite. A join with a VALUES list is
+    linear. SQLite ≥ 3.33 and PostgreSQL both name VALUES columns column1, column2, …
+    """
+    table = connection.ops.quote_name(WorkItem._meta.db_table)
+    postgres = connection.vendor == "postgresql"
+    day = "CAST(%s AS date)" if postgres else "%s"
+    for offset in range(0, len(rows), _ROWS_PER_UPDATE):
+        batch = rows[offset : offset + _ROWS_PER_UPDATE]
+        values = ", ".join([f"(%s, {day}, {day})"] * len(batch))
+        params: list = []
+        for row in batch:
+            params += [row.pk, row.start_date.isoformat(), _iso(row.due_date)]
+        sql = (
+            f"UPDATE {table} SET start_date = v.column2, due_date = v.column3, "
+            f"version = {table}.version + 1, updated_at = %s "
+            f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *params])
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _name_chain(path_ids: list[int]) -> str:

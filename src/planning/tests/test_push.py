@@ -36,9 +36,11 @@ def test_moving_a_predecessor_pushes_an_automatic_follower_keeping_its_length(ca
         "Report", project, date(2026, 3, 10), date(2026, 3, 12), automatic=True
     )  # Tue–Thu, 3 working days
     link_dependency(None, report, survey, lag_days=1)
-    assert fresh(report).start_date == date(2026, 3, 10)  # Fri + 1 working day of lag: Tue
+    before = fresh(report)
+    assert before.start_date == date(2026, 3, 10)  # Fri + 1 working day of lag: Tue
     update_work_item(cast.manager, survey, due_date=date(2026, 3, 10))
     report = fresh(report)
+    assert report.version == before.version + 1 and report.updated_at > before.updated_at
     assert report.start_date == date(2026, 3, 12)  # Tue + 1 day of lag → Thu
     assert report.due_date == date(2026, 3, 16)  # Thu, Fri, (weekend), Mon
     latest = report.history.first()
