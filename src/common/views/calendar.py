@@ -14,7 +14,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.auth import request_user
-from common import permissions, services
+from common import permissions, services, working_days
 from common.calendar import ics, subscriptions
 from common.calendar.body_cache import cached_body
 from common.calendar.feed import Validator, build_events, validator
@@ -89,6 +89,17 @@ def may_edit_some(user) -> bool:
     )
 
 
+def _non_working(user) -> dict:
+    """The person's organisation's working weekdays and closed dates, for shading the grid."""
+    if user.organization_id is None:
+        return {"weekdays": [0, 1, 2, 3, 4], "dates": []}
+    days = working_days.for_organization(user.organization_id)
+    return {
+        "weekdays": sorted(days.weekdays),
+        "dates": sorted(d.isoformat() for d in days.closed),
+    }
+
+
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     unified = flag("USE_UNIFIED_CALENDAR")
@@ -114,6 +125,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 "canCreate": flag("USE_WORKITEM_MODEL")
                 and permissions.can_create_root(request.user, request.user.organization),
                 "canEdit": flag("USE_WORKITEM_MODEL") and may_edit_some(request.user),
+                "nonWorking": _non_working(request.user),
             },
         },
     )

@@ -226,6 +226,17 @@
       // list when it lays the grid out again (a resize, the "+ more" pass), which dropped classes
       // added by hand, so bars lost their styling and hooks a moment after a reload.
       eventClass: "wi-event",
+      // The organisation's non-working days (weekends, holidays, closures) are shaded; as an
+      // option, like eventClass, so a re-layout keeps the class.
+      dayCellClass(info) {
+        const closed = config.nonWorking || { weekdays: [0, 1, 2, 3, 4], dates: [] };
+        // The cell's date is midnight in the office's zone or UTC-coerced: noon of either is
+        // the same UTC day, so +12 h reads it right in both.
+        const day = new Date(info.date.getTime() + 12 * 3600 * 1000);
+        const iso = day.toISOString().slice(0, 10);
+        const weekday = (day.getUTCDay() + 6) % 7;
+        return !closed.weekdays.includes(weekday) || closed.dates.includes(iso) ? "wi-closed" : "";
+      },
       rowEventClass(info) {
         return info.event.extendedProps.container ? "wi-thin" : "";
       },
