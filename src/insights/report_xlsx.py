@@ -78,6 +78,7 @@ def render_xlsx(report: Report) -> bytes:
     for label, value in summary_pairs(report):
         summary.row([label, value])
     _chart(book, "Progress", report.chart("burnup"), formats)
+    _chart(book, "Weighted progress", report.chart("weighted-progress"), formats)
     _chart(book, "Status", report.chart("status"), formats)
     budget = _Sheet(
         book,

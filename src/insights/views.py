@@ -21,7 +21,7 @@ from common.models import WorkItem, WorkType
 from . import adoption as adoption_q
 from . import budget as budget_q
 from . import portfolio as portfolio_q
-from .burnup import burnup
+from .burnup import burnup, weighted_progress
 from .charts import Chart, csv_response
 from .periods import OPEN
 from .scope import Scope, resolve_scope
@@ -157,7 +157,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """Burn-up of the chosen project (the picker offers the organisation's projects)."""
     scope = resolve_scope(request.user, request.GET)
-    charts = [burnup(scope.project)] if scope.project else []
+    charts = [burnup(scope.project), weighted_progress(scope.project)] if scope.project else []
     return _page(
         request,
         "insights/progress.html",

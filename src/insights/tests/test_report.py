@@ -83,6 +83,7 @@ def test_the_xlsx_has_a_sheet_per_section_with_the_databases_numbers(cast):
     assert book.sheetnames == [
         "Summary",
         "Progress",
+        "Weighted progress",
         "Status",
         "Budget",
         "Milestones",
