@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_views, saved_views_views, timeline_views
+from . import board_views, saved_views_views, timeline_views, working_days_views
 
 app_name = "planning"
 
@@ -12,6 +12,12 @@ urlpatterns: list = [
     path("board/<id:pk>/move/", board_views.move_card, name="board_move"),
     path("timeline/", timeline_views.timeline_page, name="timeline"),
     path("timeline/data/", timeline_views.timeline_data, name="timeline_data"),
+    path("working-days/", working_days_views.working_days_page, name="working_days"),
+    path(
+        "working-days/<id:day_id>/remove/",
+        working_days_views.remove_day,
+        name="working_day_remove",
+    ),
     path("views/", saved_views_views.view_list, name="views"),
     path("views/new/", saved_views_views.view_new, name="view_new"),
     path("views/<id:pk>/", saved_views_views.view_open, name="view_open"),

@@ -103,3 +103,16 @@ def test_a_phone_reads_the_timeline_and_keeps_the_zoom_and_collapsed_rows(
     assert page.locator(f"[data-testid=bar-{survey.pk}]").count() == 0
     assert page.input_value("#tl-zoom") == "week"
     assert page.problems == []
+
+
+def test_the_working_days_page_reads_well_at_desktop_and_phone_widths(page, live_server, cast):
+    sign_in(page, live_server, "marco")
+    page.goto(f"{live_server.url}/oobc-management/working-days/")
+    page.fill("#id_date", "2026-03-06")
+    page.fill("#id_name", "Office retreat")
+    page.click("button:has-text('Add the day')")
+    page.wait_for_selector("[data-testid=non-working-days] >> text=Office retreat")
+    check_page(page, "working-days")
+    page.reload()
+    assert "Office retreat" in page.inner_text("[data-testid=non-working-days]")
+    assert page.problems == []
