@@ -22,20 +22,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+#: Name of the throwaway database (and SQLite file), so two suites can run side by side.
+BENCH_NAME = os.environ.get("BENCH_DATABASE", "obcms_bench")
 
 
 def database_url(engine: str) -> str:
     if engine == "sqlite":
-        path = Path("/tmp/obcms_bench.sqlite3")
+        path = Path(f"/tmp/{BENCH_NAME}.sqlite3")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS obcms_bench")
-        conn.execute("CREATE DATABASE obcms_bench")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/obcms_bench"
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_NAME}")
+        conn.execute(f"CREATE DATABASE {BENCH_NAME}")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{BENCH_NAME}"
 
 
 def run_one(engine: str, size: int, suite: str) -> str:
