@@ -16,7 +16,7 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = Preference
-        fields = ["email_enabled", "reminder_days", "daily_digest"]
+        fields = ["email_enabled", "reminder_days", "daily_digest", "weekly_status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,6 +27,12 @@ class Preference(models.Model):
     daily_digest = models.BooleanField(
         default=False, help_text="A morning e-mail: overdue, due this week, newly assigned."
     )
+    weekly_status = models.BooleanField(
+        "Weekly status e-mail",
+        default=False,
+        help_text="For managers, on Monday morning: changes to your projects last week, newly "
+        "late items and what falls due in the coming week.",
+    )
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    "weekly-status-monday": {
+        "task": "insights.tasks.send_weekly_status",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     "verify-rollups-nightly": {
         "task": "common.tasks.verify_rollups",
         "schedule": crontab(hour=2, minute=0),
