@@ -59,6 +59,10 @@ def test_dragging_a_predecessor_moves_it_and_pushes_its_follower(page, live_serv
     assert (survey_now.start_date, survey_now.due_date) == (date(2026, 12, 10), date(2026, 12, 14))
     assert (report_now.start_date, report_now.due_date) == (date(2026, 12, 15), date(2026, 12, 16))
     assert "Rescheduled because “Survey” moved" in report_now.history.first().history_change_reason
+    # Switching "Auto" off fixes the report's dates by hand: the item is manual now.
+    page.click(f"[data-testid=mode-{report.pk}]")
+    page.wait_for_selector(f"[data-testid=mode-{report.pk}][aria-pressed=false]")
+    assert WorkItem.objects.get(pk=report.pk).scheduling_mode == "manual"
     page.reload()
     page.wait_for_selector("[data-layer=bars] .tl-bar")
     assert page.input_value("#tl-zoom") == "day"

@@ -128,6 +128,18 @@
         spacer.className = "tl-spacer";
         line.appendChild(spacer);
       }
+      if (config.canEdit && row.editable) {
+        const mode = document.createElement("button");
+        mode.type = "button";
+        mode.className = "tl-mode";
+        mode.dataset.testid = `mode-${row.id}`;
+        mode.textContent = "Auto";
+        mode.setAttribute("aria-pressed", String(row.automatic));
+        mode.setAttribute("aria-label", `Auto: schedule ${row.title} after its predecessors`);
+        mode.title = row.automatic ? "Starts after its predecessors; click to fix its dates" : "Dates fixed by hand; click to schedule after its predecessors";
+        mode.addEventListener("click", () => switchMode(row));
+        line.appendChild(mode);
+      }
       const link = document.createElement("a");
       link.href = `/oobc-management/work-items/${row.id}/`;
       link.textContent = row.title;
@@ -315,6 +327,16 @@
     const body = await response.json();
     message.dataset.keep = "1";
     say(`“${rowById(toId).title}” now follows “${rowById(fromId).title}”${body.moved.length ? `; ${body.moved.length} moved` : ""}.`);
+    await load();
+  }
+
+  async function switchMode(row) {
+    const wanted = row.automatic ? "manual" : "automatic";
+    const response = await post(`${config.api}${row.id}/scheduling-mode/`, { scheduling_mode: wanted });
+    if (!response.ok) { fail(await reasonOf(response)); return; }
+    const body = await response.json();
+    message.dataset.keep = "1";
+    say(`“${row.title}” is ${wanted === "automatic" ? "scheduled after its predecessors" : "fixed by hand"}${body.moved.length ? `; ${body.moved.length} moved` : ""}.`);
     await load();
   }
 
