@@ -151,3 +151,35 @@ def test_a_saved_view_reopens_the_board_identical(page, live_server, cast, task)
     page.reload()
     assert page.locator("#columns").input_value() == "priority"
     assert page.problems == []
+
+
+def _touch(session, kind: str, x: float, y: float) -> None:
+    """A finger on the screen, through Chromium's own input (Playwright only taps)."""
+    points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+    session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+
+def test_a_long_press_and_drag_moves_a_card_on_a_touch_screen(touch_page, live_server, cast, task):
+    page = touch_page
+    sign_in(page, live_server, "marco")
+    open_board(page, live_server)
+    page.locator("[data-board]").evaluate("board => board.scrollIntoView({block: 'start'})")
+    card = page.locator(f"[data-testid=card-{task.pk}] dl").bounding_box()
+    target = page.locator("[data-testid=column-in_progress] h3").bounding_box()
+    start = (card["x"] + 20, card["y"] + 10)
+    finger = page.context.new_cdp_session(page)
+    _touch(finger, "touchStart", *start)
+    page.wait_for_timeout(500)  # a long press picks the card up; a swipe would scroll
+    end = (target["x"] + 12, target["y"] + target["height"] + 30)  # the visible edge of it
+    for step in range(1, 6):
+        _touch(
+            finger,
+            "touchMove",
+            start[0] + (end[0] - start[0]) * step / 5,
+            start[1] + (end[1] - start[1]) * step / 5,
+        )
+    _touch(finger, "touchEnd", *end)
+    page.wait_for_selector("#messages >> text=Moved")
+    assert WorkItem.objects.get(pk=task.pk).status == "in_progress"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    assert page.problems == []
