@@ -183,3 +183,36 @@ def test_a_long_press_and_drag_moves_a_card_on_a_touch_screen(touch_page, live_s
     assert WorkItem.objects.get(pk=task.pk).status == "in_progress"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
     assert page.problems == []
+
+
+@pytest.mark.parametrize(
+    ("address", "view_type", "expected"),
+    [
+        ("/oobc-management/work-items/?q=hall&sort=title", "tree", "q=hall&sort=title"),
+        ("/oobc-management/calendar/", "calendar", ""),
+    ],
+)
+def test_save_this_view_on_the_tree_and_calendar_keeps_the_address(
+    page, live_server, cast, task, address, view_type, expected
+):
+    sign_in(page, live_server, "sofia")
+    page.goto(f"{live_server.url}{address}")
+    page.wait_for_selector("[data-testid=save-view]")
+    if view_type == "calendar":  # the calendar writes its state into the address as it goes
+        page.wait_for_function("() => window.location.search.length > 1")
+        expected = page.evaluate("() => window.location.search.slice(1)")
+    page.click("[data-testid=save-view]")
+    page.wait_for_selector("#id_name")
+    assert page.locator("#id_view_type").input_value() == view_type
+    assert page.locator("#id_query").input_value() == expected
+    page.fill("#id_name", f"My {view_type}")
+    page.click("button:has-text('Save view')")
+    page.wait_for_url(f"**{address.split('?')[0]}**")
+    view = SavedView.objects.get(name=f"My {view_type}")
+    assert view.view_type == view_type
+    page.goto(f"{live_server.url}/oobc-management/views/")
+    check_page(page, "saved-views")
+    page.click(f"text=My {view_type}")
+    page.wait_for_selector("[data-testid=save-view]")
+    assert page.url.split("?", 1)[-1] == expected or (not expected and "?" not in page.url)
+    assert page.problems == []
