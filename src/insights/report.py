@@ -173,7 +173,7 @@ def _activity(items: QuerySet[WorkItem]) -> list[Activity]:
     return [
         Activity(
             when,
-            f"{first} {last}".strip() or username or "The system",
+            f"{first or ''} {last or ''}".strip() or username or "The system",
             HISTORY_KINDS.get(kind, kind),
             title,
             status,
