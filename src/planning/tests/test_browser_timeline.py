@@ -46,6 +46,15 @@ def test_dragging_a_predecessor_moves_it_and_pushes_its_follower(page, live_serv
     sign_in(page, live_server, "marco")
     open_timeline(page, live_server, project)
     check_page(page, "timeline")
+    with page.expect_download() as download:
+        page.click("[data-testid=timeline-png]")
+    assert download.value.suggested_filename == "timeline.png"
+    with open(download.value.path(), "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    page.emulate_media(media="print")  # the printed page: chart only, fitted to the sheet
+    assert page.locator("header").is_hidden() and page.locator("#tl-form").is_hidden()
+    assert page.locator("[data-testid=timeline] svg").is_visible()
+    page.emulate_media(media="screen")
     drag_bar(page, survey, 3)
     page.wait_for_selector("#tl-confirm[open]")
     assert page.inner_text("#tl-confirm-title") == "1 item will move"
