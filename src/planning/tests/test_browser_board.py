@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common.models import WorkItem
-from common.services import update_work_item
+from common.services import NewItem, bulk_create_items, update_work_item
 from planning.models import SavedView
 from testing.a11y import DESKTOP, PHONE, assert_accessible, check_page
 from testing.browser import sign_in
@@ -215,4 +215,42 @@ def test_save_this_view_on_the_tree_and_calendar_keeps_the_address(
     page.click(f"text=My {view_type}")
     page.wait_for_selector("[data-testid=save-view]")
     assert page.url.split("?", 1)[-1] == expected or (not expected and "?" not in page.url)
+    assert page.problems == []
+
+
+def test_a_long_column_loads_more_cards_as_it_is_scrolled(page, live_server, cast, task):
+    bulk_create_items(
+        [
+            NewItem(
+                n, "task", f"Survey {n}", parent_id=task.parent_id, fields={"status": "blocked"}
+            )
+            for n in range(120)
+        ]
+    )
+    sign_in(page, live_server, "marco")
+    open_board(page, live_server)
+    cards = page.locator("[data-testid=column-blocked] [data-card]")
+    assert cards.count() == 50
+    assert page.locator("[data-testid=column-blocked] [data-count]").inner_text() == "120"
+    column = page.locator("[data-testid=column-blocked] [data-cards]")
+    column.evaluate(
+        "list => { list.scrollIntoView({block: 'end'}); list.scrollTop = list.scrollHeight; }"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=column-blocked] [data-card]').length === 100"
+    )
+    column.evaluate(
+        "list => { list.scrollIntoView({block: 'end'}); list.scrollTop = list.scrollHeight; }"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=column-blocked] [data-card]').length === 120"
+    )
+    assert page.locator("[data-testid=column-blocked] [data-testid=load-more]").count() == 0
+    # A card that came with "load more" moves like the others.
+    late = page.locator("[data-testid=column-blocked] [data-card]").nth(110)
+    late.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_selector("#messages >> text=Moved")
+    assert WorkItem.objects.filter(status="at_risk").count() == 1
+    assert_accessible(page, "board after loading more")
     assert page.problems == []
