@@ -154,3 +154,21 @@ def test_the_preview_costs_the_same_for_ten_or_two_thousand_items(cast):
         return len(captured)
 
     assert cost(10) == cost(2000)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"start_date": "2026-03-06", "due_date": "2026-03-02"},
+        {"start_date": "2026-03-06", "due_date": "2026-03-02", "preview": True},
+        {"start_date": "10000-01-01", "due_date": None},
+        {"start_date": "soon", "due_date": None},
+    ],
+)
+def test_dates_out_of_order_or_range_are_a_400_and_nothing_moves(cast, project, body):
+    steps = chain(project, 3)
+    answer = api(cast.manager).post(
+        f"/api/v1/work-items/{steps[0].pk}/schedule/", body, format="json"
+    )
+    assert answer.status_code == 400
+    assert [fresh(s).start_date for s in steps] == [s.start_date for s in steps]
