@@ -213,10 +213,11 @@ def push_followers(
     if not followers:
         return []
     locked = lock_items(followers)
+    wanted = set(followers)
     items = {
         pk: {name: getattr(row, name) for name in _FIELDS}
         for pk, row in locked.items()
-        if pk in set(followers)
+        if pk in wanted
     }
     overrides = {m.pk: (m.start_date, m.due_date) for m in moved}
     moves = _plan(items, overrides, followers, snap)
