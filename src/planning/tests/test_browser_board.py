@@ -94,6 +94,16 @@ def test_the_keyboard_moves_a_focused_card(page, live_server, cast, task):
     card_in(page, "at_risk", task).wait_for()
     page.reload()
     card_in(page, "at_risk", task).wait_for()
+    page.locator(f"[data-testid=card-{task.pk}]").focus()
+    page.keyboard.press("Enter")  # the Move menu, for any column
+    dialog = page.locator("#board-move-dialog")
+    dialog.wait_for()
+    assert_accessible(page, "move menu")
+    dialog.get_by_role("button", name="Not started").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#messages >> text=Moved")
+    assert WorkItem.objects.get(pk=task.pk).status == "not_started"
+    assert page.evaluate("document.activeElement.dataset.id") == str(task.pk)
     assert page.problems == []
 
 

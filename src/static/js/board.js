@@ -1,5 +1,5 @@
 // The board: move cards between columns (and within a column of siblings) by mouse drag,
-// touch drag (pointer events), the arrow keys, or a "Move … to" menu. Every move is a POST to
+// touch drag (pointer events), the arrow keys, or a "Move … to" menu (Enter on a card). Every move is a POST to
 // the server, which applies it through the services; on refusal the card goes back where it
 // was and the server's reason is shown.
 (function () {
@@ -244,6 +244,11 @@
       if (!next) return;
       event.preventDefault();
       moveToList(card, next);
+    } else if (event.key === "Enter") {
+      const menu = card.querySelector("[data-move-menu]");
+      if (!menu) return;
+      event.preventDefault();
+      menu.click();
     } else if (manual && event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
       event.preventDefault();
       moveToList(card, card.parentElement, event.key === "ArrowUp" ? "up" : "down");
