@@ -74,9 +74,7 @@ def page(browser):
 @pytest.fixture
 def touch_page(browser):
     """A phone: 390 px wide, touch screen, coarse pointer."""
-    tab = new_tab(
-        browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
-    )
+    tab = new_tab(browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     yield tab
     tab.context.close()
 

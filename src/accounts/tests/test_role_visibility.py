@@ -59,4 +59,3 @@ def test_every_role_lists_the_people_of_its_own_organisation_only(client, cast, 
 def test_signing_in_and_the_password_page_stay_open_without_a_role(client, cast, nora):
     client.force_login(nora)
     assert client.get("/accounts/password/").status_code == 200
-

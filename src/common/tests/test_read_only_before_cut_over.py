@@ -59,7 +59,7 @@ def test_edit_and_create_pages_say_why_instead_of_showing_a_form(client, cast, p
         answer = client.get(url)
         assert answer.status_code == 403, url
         body = answer.content.decode()
-        assert NOTICE in body and "<form method=\"post\" class=\"card" not in body, url
+        assert NOTICE in body and '<form method="post" class="card' not in body, url
 
 
 def test_the_admin_shows_work_items_read_only(client, cast, project, frozen):
