@@ -15,6 +15,7 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.models import Organization
+        from common import extensions
         from common import working_days as common_working_days
 
         from . import working_days
@@ -24,4 +25,13 @@ class PlanningConfig(AppConfig):
             working_days.seed_organization,
             sender=Organization,
             dispatch_uid="planning.seed_organization_holidays",
+        )
+        # Dependencies and the scheduling mode, seen and changed on the item's own page.
+        extensions.register_detail_section(
+            extensions.DetailSection(
+                key="schedule",
+                title="Schedule",
+                url_name="planning:schedule",
+                scripts=("js/schedule.js",),
+            )
         )

@@ -1,8 +1,15 @@
-"""Planning pages under /oobc-management/: board, timeline, saved views."""
+"""Planning pages under /oobc-management/: board, timeline, saved views, and the "Schedule"
+section of an item's page (under work-items/<id>/schedule/, beside the core's item pages)."""
 
 from django.urls import path
 
-from . import board_views, saved_views_views, timeline_views, working_days_views
+from . import (
+    board_views,
+    saved_views_views,
+    schedule_views,
+    timeline_views,
+    working_days_views,
+)
 
 app_name = "planning"
 
@@ -17,6 +24,28 @@ urlpatterns: list = [
         "working-days/<id:day_id>/remove/",
         working_days_views.remove_day,
         name="working_day_remove",
+    ),
+    path("work-items/<id:pk>/schedule/", schedule_views.section, name="schedule"),
+    path("work-items/<id:pk>/schedule/mode/", schedule_views.set_mode, name="schedule_mode"),
+    path(
+        "work-items/<id:pk>/schedule/predecessors/",
+        schedule_views.add_predecessor,
+        name="schedule_add",
+    ),
+    path(
+        "work-items/<id:pk>/schedule/candidates/",
+        schedule_views.candidates,
+        name="schedule_candidates",
+    ),
+    path(
+        "work-items/<id:pk>/schedule/links/<id:follower>/<id:predecessor>/lag/",
+        schedule_views.change_lag,
+        name="schedule_lag",
+    ),
+    path(
+        "work-items/<id:pk>/schedule/links/<id:follower>/<id:predecessor>/remove/",
+        schedule_views.remove_link,
+        name="schedule_remove",
     ),
     path("views/", saved_views_views.view_list, name="views"),
     path("views/new/", saved_views_views.view_new, name="view_new"),
