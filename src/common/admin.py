@@ -48,6 +48,7 @@ class WorkItemAdminForm(forms.ModelForm):
             "priority",
             "start_date",
             "due_date",
+            "dates_from_children",
             "start_time",
             "end_time",
             "progress_mode",

@@ -62,6 +62,11 @@ class WorkItemForm(forms.Form):
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    dates_from_children = forms.BooleanField(
+        required=False,
+        label="Dates follow its children",
+        help_text="Starts on its earliest child's start and is due on its latest child's due date.",
+    )
     progress_mode = forms.ChoiceField(
         choices=ProgressMode.choices, initial=ProgressMode.AUTO, label="Progress is"
     )
@@ -120,6 +125,7 @@ class WorkItemForm(forms.Form):
         self.fields["work_type"].choices = [(t, type_label(t)) for t in type_choices]
         self._set_up_colours()
         self._set_up_progress(rolled_up_from)
+        self._set_up_dates(rolled_up_from)
         self._set_up_repeat()
         self.fields["assignees"].queryset = User.objects.filter(
             organization_id=organization_id, is_active=True
@@ -169,6 +175,27 @@ class WorkItemForm(forms.Form):
         field.disabled = mode == ProgressMode.AUTO
         if field.disabled:
             field.widget.attrs["aria-describedby"] = "progress-reason"
+
+    def _set_up_dates(self, children: int) -> None:
+        """ "Dates follow its children" is offered to items that have children (or had it on).
+
+        While it is on, the dates are the children's span: the date fields are locked (Django's
+        `disabled`, so what the browser sends is ignored) and say why.
+        """
+        following = self._flag("dates_from_children")
+        if not children and not self.initial.get("dates_from_children"):
+            del self.fields["dates_from_children"]
+            return
+        if children and following:
+            for name in ("start_date", "due_date"):
+                field = self.fields[name]
+                field.disabled = True
+                field.help_text = "Set by its children (earliest start, latest due)."
+
+    def _flag(self, name: str) -> bool:
+        if self.is_bound:
+            return self.fields[name].widget.value_from_datadict(self.data, self.files, name)
+        return bool(self.initial.get(name))
 
     def _set_up_repeat(self) -> None:
         """The builder in front of `recurrence_rule`: its choices become the rule to validate."""
@@ -252,6 +279,9 @@ class WorkItemForm(forms.Form):
         data.pop("expected_version", None)
         if self.fields["progress"].disabled:
             data.pop("progress", None)  # rolled up: the service keeps the computed value
+        for name in ("start_date", "due_date"):
+            if self.fields[name].disabled:
+                data.pop(name, None)  # the children's span: the service derives it
         details = {
             k[len(DETAIL_PREFIX) :]: data.pop(k) for k in list(data) if k.startswith(DETAIL_PREFIX)
         }

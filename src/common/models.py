@@ -171,6 +171,10 @@ class WorkItem(TreeNode):
         default=SchedulingMode.MANUAL,
         help_text="Automatic: starts on the first working day after its predecessors (plus lag).",
     )
+    dates_from_children = models.BooleanField(
+        default=False,
+        help_text="Start and due follow the earliest start and the latest due of its children.",
+    )
     allocated_budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actual_expenditure = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     related_items = models.ManyToManyField(

@@ -76,6 +76,8 @@ class WorkItemSerializer(serializers.ModelSerializer):
             "actual_expenditure",
             "recurrence_rule",
             "recurrence_exdates",
+            "scheduling_mode",
+            "dates_from_children",
             "version",
             "created_at",
             "updated_at",
@@ -114,6 +116,7 @@ class _EditableFields(serializers.Serializer):
     progress_mode = serializers.ChoiceField(choices=ProgressMode.choices, required=False)
     weight = serializers.IntegerField(min_value=1, max_value=1000, required=False)
     is_calendar_visible = serializers.BooleanField(required=False)
+    dates_from_children = serializers.BooleanField(required=False)
     calendar_color = serializers.RegexField(
         r"^(#[0-9A-Fa-f]{6})?$", required=False, allow_blank=True
     )

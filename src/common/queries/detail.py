@@ -29,6 +29,8 @@ TRACKED = [
     "weight",
     "start_date",
     "due_date",
+    "dates_from_children",
+    "scheduling_mode",
     "start_time",
     "end_time",
     "parent",

@@ -14,12 +14,13 @@ from accounts.models import Organization, Team, User
 from common import permissions
 from common.calendar.recurrence import clean_exdates, last_day, normalise_rule
 from common.details import clean_details
-from common.models import ProgressMode, Status, WorkItem
+from common.models import ProgressMode, SchedulingMode, Status, WorkItem
 from common.progress import propagate_from
 from common.tree import path_to_root
 from obcms.flags import flag
 
 from . import history
+from .derived_dates import children_span, derive_upwards
 from .errors import VersionConflict, WritesDisabled
 from .locking import lock_items
 from .positions import next_position, place_at
@@ -47,6 +48,7 @@ EDITABLE_FIELDS = frozenset(
         "recurrence_exdates",
         "allocated_budget",
         "actual_expenditure",
+        "dates_from_children",
     }
 )
 _NOT_CLEANED = [
@@ -220,6 +222,9 @@ def create_work_item(
         check_placement(None, work_type)
 
     validate_item_fields(item)
+    check_following_children(
+        item, _UNMOVED | {"start_date": item.start_date, "due_date": item.due_date}, True
+    )
     user_ids, team_ids = _resolve_people(item.organization_id, assignees, teams)
     _apply_status_effects(item, None, is_leaf=True)
     if item.progress_mode == ProgressMode.AUTO and item.status == Status.COMPLETED:
@@ -239,7 +244,43 @@ def create_work_item(
     announce_assignment(item.pk, user_ids or [], team_ids or [], actor)
     history.record([item], history.CREATED, actor, reason)
     propagate_from(parent_id)
+    if parent_id is not None and item.parent.dates_from_children:
+        from .scheduling import settle_parents
+
+        settle_parents(actor, [parent_id])
     return item
+
+
+_UNMOVED = {"dates_from_children": False}
+
+
+def check_following_children(item: WorkItem, before: Mapping[str, Any], is_leaf: bool) -> None:
+    """Rules of the "dates from children" option.
+
+    Its dates are its children's span, so they cannot be typed over while children carry dates;
+    and a date that follows children cannot also follow predecessors or repeat.
+    """
+    if not item.dates_from_children:
+        return
+    if item.recurrence_rule:
+        raise ValidationError(
+            {"dates_from_children": "An item that repeats cannot take its dates from children."}
+        )
+    if item.scheduling_mode == SchedulingMode.AUTOMATIC:
+        raise ValidationError(
+            {
+                "dates_from_children": "This item is scheduled after its predecessors; switch "
+                "it to manual scheduling before it takes its dates from its children."
+            }
+        )
+    moved = any(getattr(item, n) != before[n] for n in ("start_date", "due_date"))
+    if moved and before["dates_from_children"] and not is_leaf and children_span([item.pk]):
+        raise ValidationError(
+            {
+                "start_date": f"“{item.title}” takes its dates from its children: move them, "
+                "or switch off “dates from children”."
+            }
+        )
 
 
 def _children_types(item_id: int) -> set[str]:
@@ -293,6 +334,7 @@ def update_work_item(
             }
         )
     validate_item_fields(current)
+    check_following_children(current, before, is_leaf)
     user_ids, team_ids = _resolve_people(current.organization_id, assignees, teams)
     _apply_status_effects(current, before["status"], is_leaf)
 
@@ -324,10 +366,23 @@ def update_work_item(
     current.version += 1
     current.save()
     history.record([current], history.CHANGED, actor, reason)
-    if dates_changed:
+    cancelled_or_back = "status" in changed_now and Status.CANCELLED in (
+        before["status"],
+        current.status,
+    )
+    starts_following = "dates_from_children" in changed_now and current.dates_from_children
+    if dates_changed or cancelled_or_back or starts_following:
         from .scheduling import push_followers
 
-        current.pushed = push_followers(actor, [current])  # the API reports who moved
+        moved = [current]
+        if starts_following:
+            derived = derive_upwards(actor, [current.pk])
+            for row, _, _ in derived:
+                if row.pk == current.pk:
+                    current.start_date, current.due_date = row.start_date, row.due_date
+                    current.version = row.version
+            moved += [row for row, _, _ in derived if row.pk != current.pk]
+        current.pushed = push_followers(actor, moved)  # the API reports who moved
 
     if (
         "progress_mode" in changed_now

@@ -26,8 +26,11 @@ from django.utils import timezone
 from accounts.models import User
 from common import permissions, working_days
 from common.models import MAX_LAG_DAYS, SchedulingMode, WorkItem, WorkItemRelation
+from common.tree import GUARD
 
 from . import history
+from .date_writes import write_dates
+from .derived_dates import derive_upwards
 from .items import ensure_writes_allowed
 from .locking import lock_items
 
@@ -201,17 +204,64 @@ def push_followers(
     snap: frozenset[int] = frozenset(),
     reason: str = "",
 ) -> list[Move]:
-    """Push the automatic followers of items whose dates just changed (inside their transaction).
+    """Settle the schedule after items' dates changed (inside their transaction).
 
+    Pushes the automatic followers of `moved`, then gives parents that follow their children
+    the new span of those children, then pushes *their* followers, and so on until nothing moves.
     Called by `update_work_item` after it saved the new dates, so a calendar drag, the API, the
-    timeline and the form all push the same way. Returns the moves made.
+    timeline and the form all settle the same way. Returns every move made (pushed followers
+    and parents whose dates followed their children).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("push_followers() must run inside transaction.atomic().")
+    all_moves: list[Move] = []
+    frontier = list(moved)
+    for round_number in range(GUARD):
+        moves, pushed = _push_once(
+            actor,
+            frontier,
+            snap=snap if round_number == 0 else frozenset(),
+            reason=reason if round_number == 0 else "",
+        )
+        all_moves.extend(moves)
+        derived = derive_upwards(actor, {row.parent_id for row in [*frontier, *pushed]})
+        if not derived:
+            return all_moves
+        all_moves.extend(
+            Move(row.pk, row.title, old_start, old_due, row.start_date, row.due_date)
+            for row, old_start, old_due in derived
+        )
+        frontier = [row for row, _, _ in derived]
+    raise ValidationError(
+        {
+            "start_date": "These dates keep moving one another (a parent that follows its "
+            "children waits for one of them); remove that dependency or switch off "
+            "“dates from children”."
+        }
+    )
+
+
+def settle_parents(actor: User | None, parent_ids: list[int | None]) -> list[Move]:
+    """After children arrived, left or were cancelled: parents that follow their children take
+    the new span, and their followers are pushed (inside the caller's transaction)."""
+    derived = derive_upwards(actor, parent_ids)
+    if not derived:
+        return []
+    moves = [
+        Move(row.pk, row.title, old_start, old_due, row.start_date, row.due_date)
+        for row, old_start, old_due in derived
+    ]
+    return moves + push_followers(actor, [row for row, _, _ in derived])
+
+
+def _push_once(
+    actor: User | None, moved: list[WorkItem], *, snap: frozenset[int], reason: str
+) -> tuple[list[Move], list[WorkItem]]:
+    """One round of pushes: the moves, and the rows written (with their new dates)."""
     starts = [m.pk for m in moved]
     followers = sorted(set(_reach(starts, downstream=True)) | (set(snap) - set(starts)))
     if not followers:
-        return []
+        return [], []
     locked = lock_items(followers)
     wanted = set(followers)
     items = {
@@ -222,7 +272,7 @@ def push_followers(
     overrides = {m.pk: (m.start_date, m.due_date) for m in moved}
     moves = _plan(items, overrides, followers, snap)
     if not moves:
-        return []
+        return [], []
     now = timezone.now()
     changed = []
     for move in moves:
@@ -231,7 +281,7 @@ def push_followers(
         row.version += 1
         row.updated_at = now
         changed.append(row)
-    _write(changed, now)
+    write_dates(changed, now)
     if not reason:
         reason = (
             f"Rescheduled because “{moved[0].title}” moved"
@@ -239,40 +289,7 @@ def push_followers(
             else "Rescheduled because its predecessors moved"
         )
     history.record(changed, history.CHANGED, actor, reason)
-    return moves
-
-
-#: Rows per UPDATE (3 parameters each): inside SQLite's 32,766 and PostgreSQL's 65,535.
-_ROWS_PER_UPDATE = 10_000
-
-
-def _write(rows: list[WorkItem], now) -> None:
-    """One `UPDATE … FROM (VALUES …)` for all pushed rows (per 10,000).
-
-    Django's `bulk_update` writes a CASE with one WHEN per row, which the database evaluates
-    for every row: quadratic, 2.5 s for 2,000 rows on SQLite. A join with a VALUES list is
-    linear. SQLite ≥ 3.33 and PostgreSQL both name VALUES columns column1, column2, …
-    """
-    table = connection.ops.quote_name(WorkItem._meta.db_table)
-    postgres = connection.vendor == "postgresql"
-    day = "CAST(%s AS date)" if postgres else "%s"
-    for offset in range(0, len(rows), _ROWS_PER_UPDATE):
-        batch = rows[offset : offset + _ROWS_PER_UPDATE]
-        values = ", ".join([f"(%s, {day}, {day})"] * len(batch))
-        params: list = []
-        for row in batch:
-            params += [row.pk, row.start_date.isoformat(), _iso(row.due_date)]
-        sql = (
-            f"UPDATE {table} SET start_date = v.column2, due_date = v.column3, "
-            f"version = {table}.version + 1, updated_at = %s "
-            f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), *params])
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    return moves, changed
 
 
 def _name_chain(path_ids: list[int]) -> str:
@@ -381,6 +398,13 @@ def set_scheduling_mode(actor: User | None, item: WorkItem, mode: str) -> list[M
         raise PermissionDenied("You may not edit this item.")
     if current.scheduling_mode == mode:
         return []
+    if mode == SchedulingMode.AUTOMATIC and current.dates_from_children:
+        raise ValidationError(
+            {
+                "scheduling_mode": f"“{current.title}” takes its dates from its children; "
+                "switch that off before scheduling it after its predecessors."
+            }
+        )
     current.scheduling_mode = mode
     current.version += 1
     current.save(update_fields=["scheduling_mode", "version", "updated_at"])

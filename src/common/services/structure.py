@@ -20,6 +20,7 @@ from .items import ensure_writes_allowed
 from .locking import lock_items
 from .positions import next_position, place_at
 from .rules import check_depth, check_placement
+from .scheduling import settle_parents
 
 
 class _Unset:
@@ -112,6 +113,8 @@ def move_work_item(
     if parent_id != old_parent_id:
         propagate_from(old_parent_id)
         propagate_from(parent_id)
+        if current.start_date or current.due_date:
+            settle_parents(actor, [old_parent_id, parent_id])
     return current
 
 
@@ -233,6 +236,8 @@ def delete_work_item(
     # Feeds' validators must change although no remaining row did.
     Organization.objects.filter(pk=current.organization_id).update(work_changed_at=timezone.now())
     propagate_from(current.parent_id)
+    if current.start_date or current.due_date:
+        settle_parents(actor, [current.parent_id])
     return len(doomed)
 
 

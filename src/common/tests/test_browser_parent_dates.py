@@ -58,3 +58,50 @@ def test_a_viewer_sees_the_warning_but_no_offer(page, live_server, cast):
     page.locator("[data-testid=outside-parent]").wait_for()
     assert page.locator("button:has-text('Extend')").count() == 0
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_a_parent_set_to_follow_its_children_takes_and_keeps_their_span(
+    page, live_server, cast, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    activity = item(
+        "activity",
+        "Regional forum",
+        organization=cast.office,
+        start_date=dt.date(2026, 12, 1),
+        due_date=dt.date(2026, 12, 2),
+    )
+    task = item(
+        "task",
+        "Print the programme",
+        parent=activity,
+        start_date=dt.date(2026, 12, 3),
+        due_date=dt.date(2026, 12, 4),
+    )
+    sign_in(page, live_server, "marco")
+    page.goto(f"{live_server.url}/oobc-management/work-items/{activity.pk}/edit/")
+    page.check("#id_dates_from_children")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("[data-testid=dates-from-children]")
+    saved = WorkItem.objects.get(pk=activity.pk)
+    assert (saved.start_date, saved.due_date) == (dt.date(2026, 12, 3), dt.date(2026, 12, 4))
+    assert "Dec 3, 2026" in page.locator("aside").inner_text()
+    assert_accessible(page)
+
+    # Its dates are now the children's: the form locks them and says why.
+    page.goto(f"{live_server.url}/oobc-management/work-items/{activity.pk}/edit/")
+    assert page.locator("#id_due_date").is_disabled()
+    assert page.locator("text=Set by its children").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+    # A child that slips takes its parent along; a reload shows the stored dates.
+    page.goto(f"{live_server.url}/oobc-management/work-items/{task.pk}/edit/")
+    page.fill("#id_due_date", "2026-12-11")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("h1:has-text('Print the programme')")
+    page.goto(f"{live_server.url}/oobc-management/work-items/{activity.pk}/")
+    page.reload()
+    assert "Dec 11, 2026" in page.locator("aside").inner_text()
+    assert page.problems == []

@@ -41,8 +41,8 @@ def _span(item: WorkItem) -> tuple[dt.date | None, dt.date | None]:
 def outside_parent(user, item: WorkItem) -> OutsideParent | None:
     """When `item` starts before or ends after its parent, the parent's widened dates."""
     parent = item.parent if item.parent_id else None
-    if parent is None:
-        return None
+    if parent is None or parent.dates_from_children:
+        return None  # a parent that follows its children spans them by itself
     first, last = _span(item)
     parent_first, parent_last = _span(parent)
     if first is None or parent_first is None:
