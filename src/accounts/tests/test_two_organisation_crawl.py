@@ -124,7 +124,7 @@ def _values(world: World, path: str, name: str) -> list[str]:
         return ["not-a-token"]
     if name == "uidb64":  # a password-reset link for B's person, with a made-up token
         return [urlsafe_base64_encode(force_bytes(world.b_people[0].pk))]
-    if name in ("item_id", "predecessor_id"):
+    if name in ("item_id", "predecessor_id", "follower", "predecessor"):
         return [str(pk) for pk in b_items]
     if name == "day_id":  # a public holiday in B's calendar
         from planning.models import NonWorkingDay

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from common.filters import OPEN, due_window
 from common.models import Status, WorkItem
 from common.tree import ancestor_trails
 
+from .dependency_conflicts import conflicts_of
 from .tree_rows import decorate
 
 LIST_LIMIT = 10
@@ -74,8 +76,26 @@ def _grouped(items: list[WorkItem], trails: dict[int, list[tuple[int, str]]]) ->
     return list(groups.values())
 
 
+def _timeline_of_mine() -> str:
+    """Where dependency conflicts are drawn (the planning app's timeline), if it is installed."""
+    try:
+        return reverse("planning:timeline") + "?mine=on"
+    except NoReverseMatch:
+        return f"{TREE}?mine=on"
+
+
+def _mark_conflicts(rows: dict[str, list[WorkItem]], conflicts: dict[int, list]) -> None:
+    for listed in rows.values():
+        for item in listed:
+            item.conflicts = conflicts.get(item.pk, [])
+
+
 def load_my_work(user) -> MyWork:
-    """Counts in one query, five short lists in one query each, their paths in one more."""
+    """Counts in one query, short lists in one query each, their paths in one more.
+
+    Dependency conflicts (an open item of mine starting before a predecessor allows) cost one
+    query for the links and, when there are any, the working days and one for their list.
+    """
     today = timezone.localdate()
     overdue, this_week, upcoming = (due_window(w, today) for w in ("overdue", "week", "two_weeks"))
     in_progress = Q(status=Status.IN_PROGRESS)
@@ -100,6 +120,19 @@ def load_my_work(user) -> MyWork:
         ("upcoming", "Next two weeks", upcoming, counts["upcoming"], "Nothing due in two weeks."),
         ("progress", "In progress", in_progress, counts["progress"], "Nothing in progress."),
     ]
+    conflicts = conflicts_of(base)
+    if conflicts:
+        links["conflicts"] = _timeline_of_mine()
+        specs.insert(
+            1,
+            (
+                "conflicts",
+                "Starts before what it waits for",
+                Q(pk__in=sorted(conflicts)),
+                len(conflicts),
+                "",
+            ),
+        )
     rows = {
         key: decorate(
             user,
@@ -108,6 +141,7 @@ def load_my_work(user) -> MyWork:
         for key, _, condition, count, _ in specs
         if count
     }
+    _mark_conflicts(rows, conflicts)
     trails = ancestor_trails(item.pk for listed in rows.values() for item in listed)
     lists = [
         Listing(

@@ -137,15 +137,22 @@ def test_my_work_costs_the_same_queries_for_few_and_many_items(client, cast):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from common.services import link_dependency
+
     _my_items(cast)
     # Something in every list, so both pages fill the same lists.
-    item(
+    due_today = item(
         "task",
         "Due today",
         organization=cast.office,
         assignees=[cast.staff],
+        start_date=timezone.localdate(),
         due_date=timezone.localdate(),
     )
+    blocker = item(
+        "task", "Permit", organization=cast.office, due_date=timezone.localdate() + dt.timedelta(30)
+    )
+    link_dependency(None, due_today, blocker)  # starts before the permit: a conflict
     client.force_login(cast.staff)
     client.get("/")
     with CaptureQueriesContext(connection) as few:
@@ -153,13 +160,50 @@ def test_my_work_costs_the_same_queries_for_few_and_many_items(client, cast):
     project = item("project", "Water systems", organization=cast.office)
     for n in range(25):
         activity = item("activity", f"Site visit {n}", parent=project)
-        item(
+        visit = item(
             "task",
             f"Prepare visit {n}",
             parent=activity,
             assignees=[cast.staff],
+            start_date=timezone.localdate(),
             due_date=timezone.localdate() + dt.timedelta(days=n % 12),
         )
+        link_dependency(None, visit, blocker)
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few)
+
+
+def test_an_item_starting_before_what_it_waits_for_is_listed_and_marked(client, cast):
+    from common.services import link_dependency
+
+    project = item("project", "Consultations", organization=cast.office)
+    survey = item(
+        "task",
+        "Survey",
+        parent=project,
+        start_date=dt.date(2026, 3, 2),
+        due_date=dt.date(2026, 3, 6),
+    )
+    report = item(
+        "task",
+        "Write the report",
+        parent=project,
+        start_date=dt.date(2026, 3, 5),
+        due_date=dt.date(2026, 3, 9),
+        assignees=[cast.staff],
+    )
+    link_dependency(None, report, survey, lag_days=1)
+    client.force_login(cast.staff)
+    page = client.get("/").content.decode()
+    assert 'data-testid="list-conflicts"' in page
+    assert "Starts before what it waits for" in page
+    # Survey is due Friday 6 March; one working day of lag: Tuesday 10 March at the earliest.
+    assert "Starts Thu, Mar 5, before “" in page and "Survey</a>” allows (from Tue, Mar 10)" in page
+
+    link_dependency(None, report, survey, lag_days=0)
+    from common.services import update_work_item
+
+    update_work_item(cast.staff, report, start_date=dt.date(2026, 3, 9))
+    page = client.get("/").content.decode()
+    assert 'data-testid="list-conflicts"' not in page and 'data-testid="conflict"' not in page
