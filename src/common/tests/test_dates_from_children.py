@@ -5,13 +5,16 @@ children change (edit, push, create, move, cancel, delete) keeps that true in th
 transaction, and followers of the parent are pushed when it grows.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from common import working_days
 from common.models import SchedulingMode, Status, WorkItem
 from common.services import (
     delete_work_item,
@@ -208,3 +211,74 @@ def test_the_edit_form_offers_it_to_parents_and_locks_their_dates(cast, plan, cl
     assert "Set by its children" in page
     leaf_page = client.get(f"/oobc-management/work-items/{leaf.pk}/edit/").content.decode()
     assert "Dates follow its children" not in leaf_page
+
+
+@st.composite
+def histories(draw):
+    """Children spread over two parents that follow them, and random changes to the children."""
+    children = draw(
+        st.lists(st.tuples(st.integers(0, 1), st.integers(0, 30), st.integers(0, 5)), max_size=6)
+    )
+    changes = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["dates", "cancel", "restore", "move", "delete"]),
+                st.integers(0, 5),
+                st.integers(0, 40),
+                st.integers(0, 5),
+            ),
+            max_size=8,
+        )
+    )
+    return children, changes
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(history=histories())
+def test_after_any_changes_each_following_parent_spans_its_counted_children(cast, history):
+    children, changes = history
+    project = item("project", "Property", organization=cast.office)
+    parents = [item("activity", f"Parent {n}", parent=project) for n in range(2)]
+    for parent in parents:
+        update_work_item(None, parent, dates_from_children=True)
+    follower = item("activity", "After parent 0", parent=project, start_date=MAR[2])
+    set_scheduling_mode(None, follower, SchedulingMode.AUTOMATIC)
+    link_dependency(None, follower, parents[0])
+    kids = [
+        item("task", f"Child {n}", parent=parents[p], start_date=MAR[2 + s % 28], due_date=None)
+        for n, (p, s, _) in enumerate(children)
+    ]
+    for n, (_, s, length) in enumerate(children):
+        update_work_item(None, kids[n], due_date=MAR[min(31, 2 + s % 28 + length)])
+    alive = list(kids)
+    for kind, index, day, length in changes:
+        if not alive:
+            break
+        child = fresh(alive[index % len(alive)])
+        if kind == "dates":
+            start = date(2026, 3, 1) + timedelta(days=day)
+            update_work_item(None, child, start_date=start, due_date=start + timedelta(length))
+        elif kind == "cancel":
+            update_work_item(None, child, status=Status.CANCELLED)
+        elif kind == "restore":
+            update_work_item(None, child, status=Status.IN_PROGRESS)
+        elif kind == "move":
+            other = parents[1] if child.parent_id == parents[0].pk else parents[0]
+            move_work_item(None, child, parent=other)
+        else:
+            delete_work_item(None, child)
+            alive.remove(next(k for k in alive if k.pk == child.pk))
+
+    calendar = working_days.for_organization(cast.office.pk)
+    for parent in map(fresh, parents):
+        counted = WorkItem.objects.filter(parent=parent).exclude(status=Status.CANCELLED)
+        firsts = [c.start_date or c.due_date for c in counted if c.start_date or c.due_date]
+        lasts = [c.due_date or c.start_date for c in counted if c.start_date or c.due_date]
+        if firsts:
+            assert (parent.start_date, parent.due_date) == (min(firsts), max(lasts))
+    parent = fresh(parents[0])
+    if parent.due_date or parent.start_date:
+        earliest = calendar.first_start_after(parent.due_date or parent.start_date, 0)
+        assert fresh(follower).start_date >= earliest
