@@ -48,6 +48,8 @@ class Timeline:
     non_working: list[str]
     critical_length: int | None
     truncated: bool
+    #: The critical path's item ids in order (empty without a root or dependencies).
+    critical_path: list[int]
 
 
 def _tree_order(rows: dict[int, dict], top: set[int]) -> list[dict]:
@@ -133,6 +135,7 @@ def build(user, matched: QuerySet[WorkItem], root: WorkItem | None) -> Timeline:
     calendars = working_days.for_organizations(organisations)
     slack: dict[int, int] = {}
     critical: set[int] = set()
+    path: list = []
     length = None
     if root is not None:
         try:
@@ -188,7 +191,14 @@ def build(user, matched: QuerySet[WorkItem], root: WorkItem | None) -> Timeline:
     closed: set[date] = set()
     for calendar in calendars.values() or [working_days.WorkingDays()]:
         closed.update(calendar.between(first, min(last, first + timedelta(days=3 * 366))))
-    return Timeline(out_rows, out_links, sorted(d.isoformat() for d in closed), length, truncated)
+    return Timeline(
+        out_rows,
+        out_links,
+        sorted(d.isoformat() for d in closed),
+        length,
+        truncated,
+        [entry.id for entry in path if entry.id in by_id],
+    )
 
 
 def _iso(value: date | None) -> str | None:

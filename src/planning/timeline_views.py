@@ -78,7 +78,14 @@ def timeline_data(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"errors": errors or {"root": ["Invalid root or zoom."]}}, status=400)
     if root is None and not filters.is_active:
         return JsonResponse(
-            {"rows": [], "links": [], "nonWorking": [], "needsScope": True, "truncated": False}
+            {
+                "rows": [],
+                "links": [],
+                "nonWorking": [],
+                "criticalPath": [],
+                "needsScope": True,
+                "truncated": False,
+            }
         )
     data = timeline.build(request.user, filters.qs, root)
     return JsonResponse(
@@ -87,6 +94,7 @@ def timeline_data(request: HttpRequest) -> JsonResponse:
             "links": data.links,
             "nonWorking": data.non_working,
             "criticalLength": data.critical_length,
+            "criticalPath": data.critical_path,
             "truncated": data.truncated,
             "maxRows": timeline.MAX_ROWS,
             "needsScope": False,

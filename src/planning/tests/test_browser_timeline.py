@@ -46,6 +46,14 @@ def test_dragging_a_predecessor_moves_it_and_pushes_its_follower(page, live_serv
     sign_in(page, live_server, "marco")
     open_timeline(page, live_server, project)
     check_page(page, "timeline")
+    # The critical path in words: in order, with dates and slack, and every item's slack.
+    path = page.locator("[data-testid=critical-path-list] li")
+    assert path.all_inner_texts()[0].startswith("Survey · ")
+    assert [t.split(" · ")[0] for t in path.all_inner_texts()] == ["Survey", "Report"]
+    assert "slack 0" in path.first.inner_text()
+    page.click("text=Slack of every scheduled item")
+    assert page.locator("[data-testid=slack-table] tbody tr").count() == 2
+    check_page(page, "timeline-path")
     with page.expect_download() as download:
         page.click("[data-testid=timeline-png]")
     assert download.value.suggested_filename == "timeline.png"

@@ -47,6 +47,7 @@ def test_rows_follow_the_tree_and_a_parent_spans_its_children(client, cast, plan
     phase_row = body["rows"][1]
     assert (phase_row["span_start"], phase_row["span_end"]) == ("2026-03-02", "2026-03-10")
     assert [r["title"] for r in body["rows"] if r["critical"]] == ["Survey", "Report", "Launch"]
+    assert body["criticalPath"] == [survey.pk, report.pk, launch.pk]  # in order, for the list
     assert {(link["from"], link["to"]) for link in body["links"]} == {
         (survey.pk, report.pk),
         (report.pk, launch.pk),

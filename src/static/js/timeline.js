@@ -277,11 +277,61 @@
       node("path", { d, fill: "none", stroke: red ? COLOURS.critical : COLOURS.link, "stroke-width": link.critical ? 2 : 1.5, "stroke-dasharray": link.violated ? "4 3" : "none", "marker-end": red ? "url(#tl-arrow-red)" : "url(#tl-arrow)", class: `tl-link${link.violated ? " tl-violated" : ""}`, "data-from": link.from, "data-to": link.to }, arrows);
     }
     scroll.replaceChildren(svg);
+    drawPath();
     const status = [`${data.rows.length} rows`];
     if (data.criticalLength != null) status.push(`critical path ${data.criticalLength} working days`);
     if (data.truncated) status.push(`only the first ${data.maxRows} rows are shown; narrow the filters`);
     if (!message.dataset.keep) say(status.join("; "));
     delete message.dataset.keep;
+  }
+
+  // --- the critical path, listed (what the red bars say, in words, with each item's slack) ----
+  function cell(tag, text, parent) {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    parent.appendChild(element);
+    return element;
+  }
+
+  function itemLink(row, parent) {
+    const link = document.createElement("a");
+    link.className = "link";
+    link.href = `/oobc-management/work-items/${row.id}/`;
+    link.textContent = row.title;
+    parent.appendChild(link);
+  }
+
+  function drawPath() {
+    const section = document.getElementById("tl-path");
+    const byId = new Map(data.rows.map((row) => [row.id, row]));
+    const path = (data.criticalPath || []).map((id) => byId.get(id)).filter(Boolean);
+    section.hidden = path.length === 0;
+    if (!path.length) return;
+    const days = data.criticalLength;
+    document.getElementById("tl-path-summary").textContent =
+      `${path.length} ${path.length === 1 ? "item" : "items"}, ${days} working ${days === 1 ? "day" : "days"} from the first start to the last finish: any delay to one of them delays the whole.`;
+    const list = document.getElementById("tl-path-list");
+    list.replaceChildren();
+    for (const row of path) {
+      const li = document.createElement("li");
+      li.dataset.id = row.id;
+      itemLink(row, li);
+      const when = row.start ? `${pretty(row.start)} – ${pretty(row.due || row.start)}` : "no dates";
+      cell("span", ` · ${when} · slack 0${row.late ? " · late" : ""}`, li).className = row.late ? "overdue" : "text-slate-600";
+      list.appendChild(li);
+    }
+    const body = document.getElementById("tl-slack-body");
+    body.replaceChildren();
+    const scheduled = data.rows.filter((row) => row.slack != null);
+    scheduled.sort((a, b) => a.slack - b.slack || (a.start || "").localeCompare(b.start || ""));
+    for (const row of scheduled) {
+      const tr = document.createElement("tr");
+      itemLink(row, cell("td", "", tr));
+      cell("td", row.start ? pretty(row.start) : "—", tr);
+      cell("td", row.due ? pretty(row.due) : "—", tr);
+      cell("td", `${row.slack}${row.critical ? " (critical)" : ""}${row.late ? ", late" : ""}`, tr);
+      body.appendChild(tr);
+    }
   }
 
   // --- changing dates -----------------------------------------------------------------------
