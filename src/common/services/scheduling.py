@@ -155,19 +155,48 @@ def _safe(compute) -> date:
     return result
 
 
-_FIELDS = ("title", "start_date", "due_date", "scheduling_mode", "organization_id")
+_FIELDS = ("title", "start_date", "due_date", "scheduling_mode", "organization_id", "parent_id")
 
 
 def preview_push(item: WorkItem, start_date: date | None, due_date: date | None) -> list[Move]:
-    """The items that would move if `item` got these dates ("7 items will move"); writes nothing."""
+    """The items that would move if `item` got these dates ("7 items will move"); writes nothing.
+
+    Plans the pushes in memory (a few queries for any chain). When a moved item's parent
+    follows its children, parents and *their* followers move too, round after round; rather
+    than a second planner that could drift from the real one, the change is then made for real
+    inside a savepoint and rolled back, so the preview is exactly what saving would do.
+    """
     followers = _reach([item.pk], downstream=True)
-    if not followers:
-        return []
-    items = {
-        row["id"]: row
-        for row in WorkItem.objects.filter(pk__in=followers).values("id", *_FIELDS).order_by()
-    }
-    return _plan(items, {item.pk: (start_date, due_date)}, followers)
+    moves: list[Move] = []
+    parents = {item.parent_id}
+    if followers:
+        items = {
+            row["id"]: row
+            for row in WorkItem.objects.filter(pk__in=followers).values("id", *_FIELDS).order_by()
+        }
+        moves = _plan(items, {item.pk: (start_date, due_date)}, followers)
+        parents |= {items[m.item_id]["parent_id"] for m in moves}
+    parents.discard(None)
+    if (
+        not parents
+        or not WorkItem.objects.filter(pk__in=parents, dates_from_children=True).exists()
+    ):
+        return moves
+    return _rehearse(item, start_date, due_date)
+
+
+def _rehearse(item: WorkItem, start_date: date | None, due_date: date | None) -> list[Move]:
+    """Save the new dates and roll them back: what moved, including parents and their followers.
+
+    Callbacks registered for after the commit are dropped with the savepoint, so nobody is
+    notified of a change that never happened.
+    """
+    from .items import update_work_item  # items imports this module lazily, so do the same
+
+    with transaction.atomic():
+        saved = update_work_item(None, item.pk, start_date=start_date, due_date=due_date)
+        transaction.set_rollback(True)
+    return list(getattr(saved, "pushed", []))
 
 
 def check_own_start(item: WorkItem) -> None:

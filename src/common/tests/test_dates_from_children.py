@@ -186,6 +186,28 @@ def test_a_pushed_child_grows_its_parent_and_the_parents_follower_is_pushed(cast
     )
 
 
+def test_the_push_preview_names_the_parent_and_its_follower_and_changes_nothing(cast, plan):
+    survey = item("activity", "Survey", parent=plan, start_date=MAR[2], due_date=MAR[6])
+    report = item("project", "Annual report", organization=cast.office, start_date=MAR[9])
+    set_scheduling_mode(None, report, SchedulingMode.AUTOMATIC)
+    link_dependency(None, report, plan)
+    versions = {w.pk: fresh(w).version for w in (survey, plan, report)}
+    history_rows = WorkItem.history.count()
+    client = APIClient()
+    client.force_authenticate(cast.manager)
+    answer = client.post(
+        f"/api/v1/work-items/{survey.pk}/schedule/",
+        {"start_date": "2026-03-02", "due_date": "2026-03-10", "preview": True},
+        format="json",
+    )
+    assert answer.status_code == 200
+    moved = {m["title"]: m["new_start_date"] for m in answer.json()["moved"]}
+    assert moved == {"Coastal consultations": "2026-03-02", "Annual report": "2026-03-11"}
+    assert answer.json()["count"] == 2
+    assert {w.pk: fresh(w).version for w in (survey, plan, report)} == versions
+    assert fresh(plan).due_date == MAR[6] and WorkItem.history.count() == history_rows
+
+
 def test_a_changed_child_costs_the_same_queries_under_3_or_60_siblings(cast):
     def measure(siblings: int) -> int:
         project = item("project", f"{siblings} siblings", organization=cast.office)
