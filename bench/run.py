@@ -170,6 +170,22 @@ def child(suite: str, engine: str, size: int) -> None:
         for label, median, p95, queries, updates in results:
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {updates} |")
         print()
+    elif suite == "replicas":
+        from bench.replica_bench import run as run_replicas
+
+        if engine != "postgres":
+            raise SystemExit("the replicas suite needs PostgreSQL: --engines postgres")
+        events, rows = run_replicas(size)
+        print(
+            f"### {engine} — {size:,} work items, calendar feed: one month, {events:,} events, "
+            "built each time\n"
+        )
+        print("| reads | median ms | p95 ms | queries on primary | on replica | req/s, 4 threads |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for label, median, p95, on_primary, on_replica, rate in rows:
+            cells = f"{median:.1f} | {p95:.1f} | {on_primary} | {on_replica} | {rate:.1f}"
+            print(f"| {label} | {cells} |")
+        print()
     else:
         raise SystemExit(f"unknown suite {suite}")
 

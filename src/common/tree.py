@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
 
 from .id_lists import ids_in
@@ -20,6 +21,13 @@ TABLE = WorkItem._meta.db_table
 #: Recursion bound for every CTE. The services make cycles impossible; this bound only makes
 #: sure a database edited by hand can never send a query into an endless loop.
 GUARD = 64
+
+
+def _reading() -> BaseDatabaseWrapper:
+    """The connection for reading work items: the router's choice, so the read-only pages read
+    their trees from a replica like their other queries (obcms.replicas), and writes and
+    transactions from the primary."""
+    return connections[router.db_for_read(WorkItem)]
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ SELECT id, parent_id, distance, progress, progress_mode FROM path ORDER BY dista
 
 def path_to_root(item_id: int) -> list[AncestorRow]:
     """The node and all its ancestors, nearest first (one query)."""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(_ANCESTORS_SQL, [item_id])
         return [AncestorRow(*row) for row in cursor.fetchall()]
 
@@ -89,14 +97,14 @@ def subtree_ids_expression(item_id: int) -> RawSQL:
 
 
 def subtree_ids(item_id: int) -> list[int]:
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(_SUBTREE_CTE + "SELECT id FROM subtree ORDER BY distance DESC", [item_id])
         return [row[0] for row in cursor.fetchall()]
 
 
 def subtree_size_and_height(item_id: int) -> tuple[int, int]:
     """How many items the subtree holds (the node included) and how many levels it spans."""
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(
             _SUBTREE_CTE + "SELECT COUNT(*), COALESCE(MAX(distance), 0) FROM subtree", [item_id]
         )
@@ -124,7 +132,7 @@ def ancestor_ids_of_many(item_ids: Iterable[int]) -> dict[int, list[int]]:
         SELECT start_id, id FROM path WHERE distance > 0 ORDER BY start_id, distance DESC
     """
     result: dict[int, list[int]] = {item_id: [] for item_id in ids}
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, params)
         for start_id, ancestor_id in cursor.fetchall():
             result[start_id].append(ancestor_id)
@@ -152,7 +160,7 @@ def ancestor_trails(item_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]
         SELECT start_id, id, title FROM path ORDER BY start_id, distance DESC
     """
     trails: dict[int, list[tuple[int, str]]] = {item_id: [] for item_id in ids}
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, params)
         for start_id, ancestor_id, title in cursor.fetchall():
             trails[start_id].append((ancestor_id, title))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
@@ -65,13 +65,15 @@ def _weekly(
         "history_type", "history_date", "status", "progress", "weight", *previous
     )
     inner, params = history.query.sql_with_params()
-    adapt = connection.ops.adapt_datetimefield_value
+    # The history's own database (a replica on the dashboards, obcms.replicas).
+    db = connections[router.db_for_read(records.model)]
+    adapt = db.ops.adapt_datetimefield_value
     bucket = " ".join(f"WHEN h.history_date < %s THEN {i}" for i in range(len(ends)))
     sql = f"""
         SELECT CASE {bucket} ELSE {len(ends)} END AS week, {sums}
         FROM ({inner}) h GROUP BY 1 ORDER BY 1
     """
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [*(adapt(e) for e in ends), *params])
         return {row[0]: row[1:] for row in cursor.fetchall()}
 

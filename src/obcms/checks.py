@@ -34,3 +34,21 @@ def check_flags_match_production(app_configs=None, **kwargs) -> list[CheckMessag
         )
         for name, (current, expected) in differences_from_production().items()
     ]
+
+
+@register("obcms")
+def check_replicas_have_a_shared_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Read-your-own-writes pins live in the cache: without Redis each process keeps its own,
+    so a person's next request on another process could read a replica that lags the write."""
+    from django.conf import settings
+
+    if getattr(settings, "DATABASE_REPLICAS", []) and not settings.REDIS_URL:
+        return [
+            Warning(
+                "DATABASE_REPLICA_URLS is set without REDIS_URL: a person who just wrote may "
+                "read a lagging replica on another process.",
+                hint="Set REDIS_URL so every web process shares the pins (docs/deployment.md).",
+                id="obcms.W002",
+            )
+        ]
+    return []

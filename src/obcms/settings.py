@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "accounts.access.RoleRequiredMiddleware",
     "planning.default_views.DefaultViewMiddleware",
     "operations.middleware.RequestTimingMiddleware",
+    # Innermost, so the read-only scope covers just the view and a failed replica read can be
+    # retried on the primary (process_exception runs first); see obcms/replicas/.
+    "obcms.replicas.middleware.ReplicaReadMiddleware",
 ]
 
 ROOT_URLCONF = "obcms.urls"
@@ -130,7 +133,54 @@ DATABASES["legacy"] = (
 )
 if DATABASES["legacy"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["legacy"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
-DATABASE_ROUTERS = ["legacy.router.LegacyRouter"]
+# Read replicas (PostgreSQL streaming standbys), one database URL each, comma-separated. They
+# answer the read-only pages and API lists named in REPLICA_READ_VIEWS (obcms.replicas); every
+# write, every transaction and everyone who wrote within REPLICA_STICKY_SECONDS stays on the
+# primary. A replica that is down or more than REPLICA_MAX_LAG_SECONDS behind is skipped.
+# SQLite never has replicas: the setting is ignored with it.
+DATABASE_REPLICAS: list[str] = []
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    _replica_urls = [
+        u.strip() for u in env.str("DATABASE_REPLICA_URLS", default="").split(",") if u.strip()
+    ]
+    for _number, _url in enumerate(_replica_urls):
+        _replica = env.db_url_config(_url)
+        _replica.setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+        _replica.setdefault("CONN_HEALTH_CHECKS", True)
+        # A replica host that does not answer must not hold a request for long.
+        _replica.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+        )
+        # The test suite never creates a database on a replica: it reads the primary's.
+        _replica["TEST"] = {"MIRROR": "default"}
+        DATABASES[f"replica_{_number}"] = _replica
+        DATABASE_REPLICAS.append(f"replica_{_number}")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=15)
+# How long one process trusts a replica's health (or its being down) before asking again.
+REPLICA_HEALTH_SECONDS = env.float("REPLICA_HEALTH_SECONDS", default=5.0)
+# The read-only hot paths (URL names, GET and HEAD only) that may read from a replica.
+REPLICA_READ_VIEWS = env.list(
+    "REPLICA_READ_VIEWS",
+    default=[
+        "calendar:feed",
+        "calendar:ics",
+        "common:tree",
+        "common:children",
+        "common:detail",
+        "insights:portfolio",
+        "insights:workload",
+        "insights:budget",
+        "insights:progress",
+        "insights:items",
+        "workitem-list",
+        "team-list",
+        "user-list",
+        "notification-list",
+        "subscription-list",
+    ],
+)
+DATABASE_ROUTERS = ["legacy.router.LegacyRouter", "obcms.replicas.router.ReplicaRouter"]
 # Open connections to the legacy database read-only while LEGACY_MODELS_READONLY is on.
 LEGACY_READONLY_CONNECTION = env.bool("LEGACY_READONLY_CONNECTION", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

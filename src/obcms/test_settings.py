@@ -11,6 +11,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("REDIS_URL", "")
+# Replicas are started by the tests that need one (obcms/tests/test_read_replicas.py).
+os.environ.setdefault("DATABASE_REPLICA_URLS", "")
 
 from .settings import *  # noqa: F403
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -189,7 +189,8 @@ def _people(item_ids: list[int], user_id: int) -> tuple[dict, dict, set]:
         FROM common_workitem_teams t JOIN accounts_team tm ON tm.id = t.team_id
         WHERE t.workitem_id IN ({chosen})
     """
-    with connection.cursor() as cursor:
+    # Where the feed's other reads go (a replica on the read-only hot paths, obcms.replicas).
+    with connections[router.db_for_read(WorkItem)].cursor() as cursor:
         cursor.execute(sql, [*params, user_id, *params])
         for item_id, kind, pk, first, last, username, member in cursor.fetchall():
             if kind == "u":
