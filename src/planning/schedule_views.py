@@ -142,8 +142,14 @@ def _refused(error: ValidationError) -> dict[str, list[str]]:
 @login_required
 @require_GET
 def section(request: HttpRequest, pk: int) -> HttpResponse:
-    """The section as the item's page loads it."""
-    return _render(request, visible_item(request, pk))
+    """The section as the item's page loads it.
+
+    Swapped in and wired to htmx in one step (no settle delay): otherwise its forms showed for
+    a moment before htmx took them over, and a click then posted the form as a whole page.
+    """
+    response = _render(request, visible_item(request, pk))
+    response["HX-Reswap"] = "innerHTML settle:0ms"
+    return response
 
 
 @login_required
