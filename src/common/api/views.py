@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -88,9 +89,18 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return WorkItem.objects.none()
+        # A correlated count, computed for the page's rows only: a grouped join would count the
+        # children of every visible item before the cursor picks fifty.
+        children = (
+            WorkItem.objects.filter(parent=OuterRef("pk"))
+            .order_by()
+            .values("parent")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             WorkItem.objects.visible_to(self.request.user)
-            .annotate(children_count=Count("children", distinct=True))
+            .annotate(children_count=Coalesce(Subquery(children), 0))
             .prefetch_related(
                 Prefetch("assignees", queryset=User.objects.only("pk")),
                 Prefetch("teams", queryset=Team.objects.only("pk")),

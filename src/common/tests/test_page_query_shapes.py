@@ -1,0 +1,109 @@
+"""Reads whose cost must follow the page, not the organisation: a fixed number of queries, and
+the rows they pick out, whatever else the organisation holds (bench/pages_bench.py measures
+the times at a million items)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from common.queries.my_work import mine
+from testing.builders import item
+
+API = "/api/v1/work-items/"
+
+
+def _crowd(cast, projects: int, per_project: int) -> None:
+    """Items nobody in the cast is assigned: what a bigger office adds."""
+    for p in range(projects):
+        project = item("project", f"Crowd {p}", organization=cast.office)
+        for n in range(per_project):
+            item("task", f"Crowd task {p}.{n}", parent=project)
+
+
+def test_api_list_counts_children_for_its_page_with_fixed_queries(client, cast):
+    project = item("project", "Counted", organization=cast.office)
+    for n in range(3):
+        item("task", f"Child {n}", parent=project)
+    client.force_login(cast.manager)
+    client.get(API, {"page_size": 5})
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(API, {"page_size": 5}).json()
+    counts = {row["title"]: row["children_count"] for row in body["results"]}
+    assert counts["Counted"] == 3 and counts["Child 0"] == 0
+    _crowd(cast, projects=4, per_project=6)
+    with CaptureQueriesContext(connection) as many:
+        again = client.get(API, {"page_size": 5}).json()
+    assert len(again["results"]) == 5 and again["next"]
+    assert len(many) == len(few)
+
+
+def test_mine_is_direct_and_team_assignments_only(cast):
+    today = timezone.localdate()
+    direct = item("task", "Mine directly", organization=cast.office, assignees=[cast.staff])
+    project = item("project", "Team project", organization=cast.office)
+    through_team = item("task", "Mine through my team", parent=project, due_date=today)
+    through_team.teams.add(cast.field_team)
+    item("task", "Someone else's", organization=cast.office, assignees=[cast.manager])
+    item("task", "Partner's", organization=cast.partner, assignees=[cast.partner_staff])
+    _crowd(cast, projects=2, per_project=3)
+    assert set(mine(cast.staff).values_list("title", flat=True)) == {
+        direct.title,
+        through_team.title,
+    }
+    assert set(mine(cast.manager).values_list("title", flat=True)) == {"Someone else's"}
+
+
+def test_my_work_queries_stay_fixed_as_the_office_grows_around_my_items(client, cast):
+    today = timezone.localdate()
+    item(
+        "task",
+        "Overdue of mine",
+        organization=cast.office,
+        assignees=[cast.staff],
+        due_date=today - dt.timedelta(days=3),
+    )
+    team_item = item(
+        "task",
+        "Due soon for my team",
+        organization=cast.office,
+        due_date=today + dt.timedelta(days=2),
+    )
+    team_item.teams.add(cast.field_team)
+    client.force_login(cast.staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/").content.decode()
+    assert "Overdue of mine" in html and "Due soon for my team" in html
+    _crowd(cast, projects=3, per_project=8)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/")
+    assert len(many) == len(few)
+
+
+def test_nested_search_finds_deep_matches_with_fixed_queries(client, cast, on_postgres):
+    project = item("project", "Coastal programme", organization=cast.office)
+    activity = item("activity", "Fisheries", parent=project)
+    task = item("task", "Survey the harbour", parent=activity)
+    item("subtask", "Hire the boat for the Harbour survey", parent=task)
+    client.force_login(cast.manager)
+    client.get("/oobc-management/work-items/", {"q": "harbour"})
+    with CaptureQueriesContext(connection) as few:
+        html = client.get("/oobc-management/work-items/", {"q": "HARBOUR"}).content.decode()
+    assert "Hire the boat for the Harbour survey" in html and "Coastal programme" in html
+    _crowd(cast, projects=3, per_project=8)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/oobc-management/work-items/", {"q": "HARBOUR"})
+    assert len(many) == len(few)
+    if on_postgres:  # the trigram indexes the search can use (migration 0007)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'common_workitem' "
+                "AND indexname LIKE %s",
+                ["%trgm"],
+            )
+            assert {r[0] for r in cursor.fetchall()} == {
+                "workitem_title_trgm",
+                "workitem_description_trgm",
+            }
