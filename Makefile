@@ -93,8 +93,21 @@ test: lint browser test-sqlite test-postgres
 drill: install assets
 	$(PY) tools/checklist_drill.py --postgres "$(TEST_POSTGRES_URL)"
 
+# Sizes, engines (sqlite|postgres|both) and suites of `make bench`; each suite run is capped at
+# BENCH_TIMEOUT seconds (the defaults take well under an hour on 2 shared cores).
+BENCH_SIZES ?= 10000,100000
+BENCH_DB ?= both
+BENCH_SUITES ?= core,pages,feed
+BENCH_TIMEOUT ?= 1800
+
 bench: install
-	$(PY) bench/run.py
+	@case "$(BENCH_DB)" in both) engines=sqlite,postgres;; sqlite|postgres) engines=$(BENCH_DB);; \
+	  *) echo "BENCH_DB is sqlite, postgres or both"; exit 2;; esac; \
+	for suite in $$(echo "$(BENCH_SUITES)" | tr ',' ' '); do \
+	  echo "== $$suite on $$engines at $(BENCH_SIZES)"; \
+	  timeout $(BENCH_TIMEOUT) $(PY) bench/run.py --suite $$suite --engines $$engines \
+	    --sizes $(BENCH_SIZES) || { echo "== $$suite failed or ran past $(BENCH_TIMEOUT) s"; exit 1; }; \
+	done
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules src/static/build staticfiles

@@ -51,9 +51,20 @@ class Result:
     queries: int
 
 
-def generate(total: int, seed: int = 7) -> dict[str, list[int]]:
-    """Load about `total` items (plus one 1,000-item activity) and return ids by type."""
-    office = Organization.objects.create(name=f"Bench office {seed}", acronym="BENCH")
+def generate(
+    total: int,
+    seed: int = 7,
+    *,
+    office: Organization | None = None,
+    dress: Callable[[NewItem], None] | None = None,
+) -> dict[str, list[int]]:
+    """Load about `total` items (plus one 1,000-item activity) and return ids by type.
+
+    `dress`, if given, may add dates, statuses, assignees or teams to each spec before the load
+    (its key starts with the project's `p<n>`); without it the items carry titles and progress.
+    """
+    if office is None:
+        office = Organization.objects.create(name=f"Bench office {seed}", acronym="BENCH")
     specs: list[NewItem] = []
     per_project = 213
     projects = max(2, (total - 1001) // per_project)
@@ -69,6 +80,9 @@ def generate(total: int, seed: int = 7) -> dict[str, list[int]]:
             specs.append(
                 NewItem(f"big/{t}/{s}", "subtask", f"Big subtask {s}", parent_key=f"big/{t}")
             )
+    if dress is not None:
+        for spec in specs:
+            dress(spec)
     ids = bulk_create_items(specs, batch_size=5000)
     by_type: dict[str, list[int]] = {}
     for spec in specs:

@@ -170,6 +170,17 @@ def child(suite: str, engine: str, size: int) -> None:
         for label, median, p95, queries, updates in results:
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {updates} |")
         print()
+    elif suite == "pages":
+        from bench.pages_bench import run as run_pages
+        from bench.pages_bench import table as pages_table
+
+        count, office, rows = run_pages(size)
+        version = (
+            connection.cursor().connection.info.server_version
+            if engine == "postgres"
+            else (connection.Database.sqlite_version)
+        )
+        print(pages_table(engine, version, count, office, rows))
     elif suite == "replicas":
         from bench.replica_bench import run as run_replicas
 
