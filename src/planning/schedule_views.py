@@ -130,7 +130,11 @@ def _render(
         "general_errors": general,
         "moved": _moves_sentence(outcome.moves),
     }
-    return render(request, TEMPLATE, context, status=status)
+    response = render(request, TEMPLATE, context, status=status)
+    if outcome.done:
+        # The item page's Details and History re-read themselves (see common's detail page).
+        response["HX-Trigger"] = "work-item-changed"
+    return response
 
 
 def _refused(error: ValidationError) -> dict[str, list[str]]:

@@ -60,6 +60,13 @@ def test_adding_a_predecessor_with_a_lag_pushes_the_follower(page, live_server, 
         date(2026, 3, 11),
         date(2026, 3, 13),
     )
+    # The page's own Details and History follow without a reload.
+    details = page.locator("[data-testid=item-details]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=item-details]').innerText.includes('Mar 11')"
+    )
+    assert "Mar 11, 2026" in details.inner_text()
+    assert "Rescheduled because" in page.locator("[data-testid=history]").inner_text()
     check_page(page, f"schedule-section-{width}", widths=(width,))
 
     page.reload()
