@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "common.views.errors.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.htmx_sign_in.HtmxSignInRedirectMiddleware",
     "accounts.access.RoleRequiredMiddleware",
     "planning.default_views.DefaultViewMiddleware",
     "operations.middleware.RequestTimingMiddleware",
