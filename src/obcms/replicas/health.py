@@ -4,11 +4,14 @@ Asked at most every REPLICA_HEALTH_SECONDS per process (one cheap statement), so
 does not double its queries; a replica found down is left alone for the same time.
 
 Lag: `now() - pg_last_xact_replay_timestamp()` alone is wrong on an idle primary — the last
-replayed transaction may be hours old while the standby has everything. So a standby whose WAL
-receiver is running and that has replayed everything it received counts as lag 0; otherwise the
-age of the last replayed transaction is the lag (conservative: right after a quiet spell the
-first pending change can make it look late for one health period). A standby with no receiver
-and nothing replayed yet has unknown lag and is not used.
+replayed transaction may be hours old while the standby has everything — and "has it replayed
+all it received?" alone is wrong on a busy cluster: WAL without commits (vacuum, checkpoints)
+can keep the received position a little ahead of the replayed one at every look while the last
+*commit* stays old. So each probe remembers when it saw which position received; the lag is the
+time since the newest probe whose received position the standby has now replayed (everything
+committed before that moment is readable), 0 when it has replayed all it received, and only
+without such a probe the age of the last replayed transaction (conservative). A standby with no
+receiver and nothing replayed yet has unknown lag and is not used.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,10 +30,13 @@ log = logging.getLogger("obcms.replicas")
 
 LAG_SQL = """
 SELECT pg_is_in_recovery(),
-       EXISTS (SELECT 1 FROM pg_stat_wal_receiver)
-         AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn(),
+       EXISTS (SELECT 1 FROM pg_stat_wal_receiver),
+       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0'),
+       pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0'),
        EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
 """
+#: Received positions remembered per replica: (monotonic time, position), oldest first.
+_SAMPLES_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,23 @@ class Health:
 
 _lock = threading.Lock()
 _known: dict[str, Health] = {}
+_received: dict[str, deque[tuple[float, float]]] = {}
+
+
+def _lag(alias: str, now: float, receiving: bool, received, replayed, age) -> float | None:
+    """Seconds of commits the standby may not show yet (see the module's docstring)."""
+    if not receiving or received is None or replayed is None:
+        return float(age) if age is not None else None
+    received, replayed = float(received), float(replayed)
+    with _lock:
+        samples = _received.setdefault(alias, deque(maxlen=_SAMPLES_KEPT))
+        covered = [seen_at for seen_at, position in samples if position <= replayed]
+        samples.append((now, received))
+    if replayed >= received:
+        return 0.0
+    if covered:
+        return now - max(covered)
+    return float(age) if age is not None else None
 
 
 def probe(alias: str) -> Health:
@@ -50,13 +74,13 @@ def probe(alias: str) -> Health:
     try:
         with connections[alias].cursor() as cursor:
             cursor.execute(LAG_SQL)
-            in_recovery, caught_up, age = cursor.fetchone()
+            in_recovery, receiving, received, replayed, age = cursor.fetchone()
     except DatabaseError as error:
         close_quietly(alias)
         return Health(False, None, f"unreachable: {error}".strip(), now)
     if not in_recovery:
         return Health(False, None, "not a standby (promoted or misconfigured)", now)
-    lag = 0.0 if caught_up else (float(age) if age is not None else None)
+    lag = _lag(alias, now, receiving, received, replayed, age)
     if lag is None:
         return Health(False, None, "lag unknown (nothing replayed, no WAL receiver)", now)
     if lag > settings.REPLICA_MAX_LAG_SECONDS:
@@ -84,6 +108,7 @@ def forget() -> None:
     """Drop every remembered answer (tests, or after changing the replicas)."""
     with _lock:
         _known.clear()
+        _received.clear()
 
 
 def _remember(alias: str, health: Health) -> None:
