@@ -1,34 +1,48 @@
 """The migration from the old trackers into work items.
 
-A run is all-or-nothing: it reads the old database once, maps every row, and writes everything
-in one transaction of our database, so an interrupted run (even `kill -9`) leaves nothing behind
-and is simply started again. Items remember their row (`legacy_source`, `legacy_id`), so a
-second run updates instead of duplicating: rows that changed in the old system are copied again,
-unless the item was edited here since (its version moved on), in which case the edit here is
-kept and reported. A dry run does all of the work and then rolls it back.
+A run has two phases (docs/migration.md, "How a run works"):
+
+1. **Staging** (`legacy.staging`): the old rows are read, mapped and written into a staging
+   area batch by batch, each batch in its own committed transaction and recorded as a
+   checkpoint. No work item, person or team changes. A run killed here (even `kill -9`) is
+   continued by the next one, which reuses every batch whose old rows did not change.
+2. **The final step**: one transaction of our database creates the people and teams, applies
+   the staged rows to the work-item tree (through `common.services`' bulk path, in chunks of
+   `--batch-size`, parents before children), links dependencies, hands over the old
+   conversation, checks that every staged row now has its item and empties the staging area.
+   It is all-or-nothing: killed or failed, it leaves nothing behind but the staging area, and
+   the next run repeats only this step.
+
+Items remember their row (`legacy_source`, `legacy_id`), so a second run updates instead of
+duplicating: rows that changed in the old system are copied again, unless the item was edited
+here since (its version moved on), in which case the edit here is kept and reported. A dry run
+does all of the work inside one transaction and then rolls it back, staging included.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from accounts.models import Organization
 from common import services
-from common.models import WorkItemRelation
+from common.id_lists import ids_in
+from common.models import WorkItem, WorkItemRelation
 from common.signals import legacy_conversation
 
-from .conversation import conversation_entries
 from .mapping.people import build_people
-from .mapping.records import Context, Mapped, Origin, map_row
-from .models import ImportRecord
+from .mapping.records import Mapped, Origin
+from .models import ImportRecord, StagedRow
 from .progress import Progress
-from .snapshot import read_snapshot
 from .sources import LABEL, ORDER, TASKS
-from .state import ItemState, differences, migrated_items
+from .staging import clear, conversation_of, decode, stage
+from .state import ItemState, differences, migrated_ids, migrated_items
 
 REASON = "migrated from the old system"
 
@@ -48,6 +62,12 @@ class Report:
     #: entries of the old conversation written into activity streams by this run
     conversation_added: int = 0
     dry_run: bool = False
+    #: rows read from the old system; staged batches reused from an interrupted run, and staged
+    rows: int = 0
+    batches_reused: int = 0
+    batches_staged: int = 0
+    #: origins of the items this run created
+    created: set[Origin] = field(default_factory=set)
 
     def count(self, source: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(source, Counter())[outcome] += n
@@ -66,10 +86,16 @@ def run_migration(
     progress_stream=None,
 ) -> Report:
     report = Report(dry_run=dry_run)
-    snapshot = read_snapshot(batch_size)
     try:
-        with transaction.atomic():
-            _migrate(organization, sources, snapshot, batch_size, report, progress_stream)
+        with transaction.atomic() if dry_run else nullcontext():
+            staged = stage(organization, sources, batch_size, progress_stream)
+            report.rows = staged.rows
+            report.batches_reused = staged.batches_reused
+            report.batches_staged = staged.batches_staged
+            with transaction.atomic():
+                _final_step(
+                    organization, sources, staged.index, batch_size, report, progress_stream
+                )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -77,70 +103,80 @@ def run_migration(
     return report
 
 
-def _migrate(organization, sources, snapshot, batch_size, report, progress_stream) -> None:
-    people = build_people(
-        organization, snapshot.users, snapshot.teams, snapshot.memberships, create=True
-    )
+def _final_step(organization, sources, index, batch_size, report, progress_stream) -> None:
+    """Every staged row onto the work-item tree; the caller holds the one transaction."""
+    people = build_people(organization, index.users, index.teams, index.memberships, create=True)
     report.created_users, report.created_teams = people.created_users, people.created_teams
     report.not_assignable = {
         people.legacy_usernames.get(k, str(k)): v for k, v in people.not_assignable.items()
     }
-    states = migrated_items()
-    ctx = Context(snapshot, people, migrated=set(states))
+    ids = migrated_ids()
     selected = [s for s in ORDER if s in sources]
-    mapped: dict[Origin, Mapped] = {}
-    bar = Progress("Mapping rows", sum(len(snapshot.rows(s)) for s in selected), progress_stream)
-    for source in selected:
-        for key, row in snapshot.rows(source).items():
-            m = map_row(source, key, row, ctx)
-            mapped[m.origin] = m
+    staged = StagedRow.objects.filter(source__in=selected).order_by("level", "id")
+    bar = Progress("Writing items", staged.count(), progress_stream)
+    dependencies: list[tuple[Origin, str]] = []
+    rows = staged.values_list("source", "legacy_id", "payload").iterator(chunk_size=batch_size)
+    for chunk in _chunks(rows, batch_size):
+        mapped = [(decode(source, key, data, people), data) for source, key, data in chunk]
+        for m, _ in mapped:
             report.notes.extend((m.origin, note) for note in m.notes)
-            bar.advance()
+            dependencies.extend((m.origin, d) for d in m.depends_on)
+        existing = [m for m, _ in mapped if m.origin in ids]
+        _create(organization, [m for m, _ in mapped if m.origin not in ids], ids, report)
+        if existing:
+            states = migrated_items([m.origin for m in existing])
+            _update([(m, states[m.origin]) for m in existing], ids, report)
+        entries = [e for m, data in mapped for e in conversation_of(data, ids[m.origin], people)]
+        answers = legacy_conversation.send(
+            sender="legacy.importer",
+            item_ids=sorted(ids[m.origin] for m, _ in mapped),
+            conversation=entries,
+        )
+        report.conversation_added += sum(n for _, n in answers if isinstance(n, int))
+        bar.advance(len(chunk))
     bar.finish()
+    services.roll_up_trees([ids[origin] for origin in report.created])
+    if TASKS in selected:
+        _link_dependencies(dependencies, ids, report)
+    has_item = WorkItem.objects.filter(
+        legacy_source=OuterRef("source"), legacy_id=OuterRef("legacy_id")
+    )
+    missing = staged.exclude(Exists(has_item)).order_by().count()
+    if missing:
+        raise MigrationError(f"{missing} staged rows have no work item after the final step.")
+    clear()
 
-    for m in mapped.values():
-        if m.parent and m.parent not in states and m.parent not in mapped:
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for value in iterable:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _create(organization, new: list[Mapped], ids: dict[Origin, int], report: Report) -> None:
+    if not new:
+        return
+    in_chunk = {m.origin for m in new}
+    specs = []
+    for m in new:
+        if m.parent and m.parent not in ids and m.parent not in in_chunk:
             raise MigrationError(
                 f"{LABEL[m.source]} row {m.legacy_id} belongs to {LABEL[m.parent[0]]} row "
                 f"{m.parent[1]}, which is not migrated yet; migrate {LABEL[m.parent[0]]} first "
                 "(or run without --only)."
             )
-    new = [m for m in mapped.values() if m.origin not in states]
-    existing = [(m, states[m.origin]) for m in mapped.values() if m.origin in states]
-    _create(organization, new, states, batch_size, report, progress_stream)
-    _update(existing, states, report, progress_stream)
-    if TASKS in selected:
-        _link_dependencies(mapped, states, report)
-    _hand_over_conversation(snapshot, selected, states, people, report)
-
-
-def _hand_over_conversation(snapshot, selected, states, people, report: Report) -> None:
-    """Give the old conversation of the migrated rows to the app that keeps conversations.
-
-    Sent inside the run's transaction, so a failed or dry run leaves no entry behind either.
-    """
-    rows = {source: snapshot.rows(source) for source in selected}
-    item_ids = {origin: state.pk for origin, state in states.items() if origin[0] in selected}
-    entries = conversation_entries(rows, item_ids, people.known)
-    answers = legacy_conversation.send(
-        sender="legacy.importer", item_ids=sorted(item_ids.values()), conversation=entries
-    )
-    report.conversation_added = sum(n for _, n in answers if isinstance(n, int))
-
-
-def _create(organization, new: list[Mapped], states, batch_size, report, progress_stream) -> None:
-    if not new:
-        return
-    specs = []
-    for m in new:
-        in_run = m.parent is not None and m.parent not in states
         specs.append(
             services.NewItem(
                 key=m.origin,
                 work_type=m.work_type,
                 title=m.title,
-                parent_key=m.parent if in_run else None,
-                parent_id=states[m.parent].pk if m.parent and not in_run else None,
+                parent_key=m.parent if m.parent in in_chunk else None,
+                parent_id=ids.get(m.parent) if m.parent else None,
                 organization_id=organization.pk,
                 fields=dict(m.fields),
                 assignee_ids=m.assignees,
@@ -152,27 +188,35 @@ def _create(organization, new: list[Mapped], states, batch_size, report, progres
                 completed_at=m.completed_at,
             )
         )
-    bar = Progress("Creating items", len(specs), progress_stream)
     try:
-        ids = services.bulk_create_items(specs, batch_size=batch_size, reason=REASON)
+        created = services.bulk_create_items(
+            specs, batch_size=len(specs), reason=REASON, roll_up=False
+        )
     except ValidationError as exc:
         raise MigrationError(" ".join(exc.messages)) from None
-    bar.advance(len(specs))
-    bar.finish()
-    ImportRecord.objects.bulk_create(
-        [ImportRecord(work_item_id=pk, synced_version=1) for pk in ids.values()],
-        batch_size=batch_size,
-    )
+    _record_imports(list(created.values()))
+    ids.update(created)
+    report.created.update(created)
     for m in new:
-        states[m.origin] = ItemState(ids[m.origin], 1, 1, {}, m.legacy_data)
         report.count(m.source, "created")
 
 
-def _update(existing: list[tuple[Mapped, ItemState]], states, report, progress_stream) -> None:
-    bar = Progress("Updating items", len(existing), progress_stream)
+def _record_imports(item_ids: list[int]) -> None:
+    """Each new item is in step with its row at version 1 (one INSERT … SELECT)."""
+    ids_sql, params = ids_in(item_ids)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(ImportRecord._meta.db_table)} "
+            "(work_item_id, synced_version, synced_at) "
+            f"SELECT id, 1, %s FROM {quote(WorkItem._meta.db_table)} WHERE id IN ({ids_sql})",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), *params],
+        )
+
+
+def _update(existing: list[tuple[Mapped, ItemState]], ids, report) -> None:
     refresh: dict[int, dict] = {}
     for m, state in existing:
-        bar.advance()
         if state.legacy_data != m.legacy_data:
             refresh[state.pk] = m.legacy_data
         diff = differences(m, state)
@@ -186,7 +230,7 @@ def _update(existing: list[tuple[Mapped, ItemState]], states, report, progress_s
             continue
         try:
             with transaction.atomic():
-                version = _apply(m, state, diff, states)
+                version = _apply(m, state, diff, ids)
         except ValidationError as exc:
             report.count(m.source, "kept (cannot apply)")
             report.notes.append((m.origin, f"not updated: {' '.join(exc.messages)}"))
@@ -195,14 +239,13 @@ def _update(existing: list[tuple[Mapped, ItemState]], states, report, progress_s
             work_item_id=state.pk, defaults={"synced_version": version}
         )
         report.count(m.source, "updated")
-    bar.finish()
     services.refresh_legacy_data(refresh)
 
 
-def _apply(m: Mapped, state: ItemState, diff: dict, states) -> int:
+def _apply(m: Mapped, state: ItemState, diff: dict, ids: dict[Origin, int]) -> int:
     item = state.pk
     if "parent" in diff:
-        parent = states[m.parent].pk if m.parent else None
+        parent = ids[m.parent] if m.parent else None
         if "work_type" in diff:
             # A new type may only fit the new place (or the other way round): try both orders.
             try:
@@ -224,14 +267,13 @@ def _apply(m: Mapped, state: ItemState, diff: dict, states) -> int:
     return updated.version
 
 
-def _link_dependencies(mapped: dict[Origin, Mapped], states, report: Report) -> None:
-    """Dependencies between tasks, as links; `states` holds every migrated item by now."""
+def _link_dependencies(dependencies: list[tuple[Origin, str]], ids, report: Report) -> None:
+    """Dependencies between tasks, as links; `ids` holds every migrated item by now."""
     pairs = []
-    for m in mapped.values():
-        for predecessor in m.depends_on:
-            target = states.get((TASKS, predecessor))
-            if target is None:
-                report.notes.append((m.origin, f"depends on task {predecessor}, which is missing"))
-                continue
-            pairs.append((states[m.origin].pk, target.pk))
+    for origin, predecessor in dependencies:
+        target = ids.get((TASKS, predecessor))
+        if target is None:
+            report.notes.append((origin, f"depends on task {predecessor}, which is missing"))
+            continue
+        pairs.append((ids[origin], target))
     report.links_added = services.bulk_link(pairs, WorkItemRelation.Kind.DEPENDS_ON)

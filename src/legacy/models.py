@@ -279,3 +279,62 @@ class ArchiveRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class StagingRun(models.Model):
+    """What the staging area below was filled for (one row at most).
+
+    `signature` is a digest of everything a row's mapping depends on besides the row itself
+    (organisation, tables, batch size, people, teams, recurrence patterns, which rows exist and
+    how events nest, which rows are migrated already). When it differs, nothing staged is reused.
+    """
+
+    signature = models.CharField(max_length=64)
+    organization_id = models.BigIntegerField()
+    sources = models.CharField(max_length=200)
+    batch_size = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"staging for {self.sources} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class StagedBatch(models.Model):
+    """A checkpoint: one batch of old rows, mapped and staged in its own committed transaction.
+
+    `fingerprint` is a digest of the batch's old rows (with their links); a later run reuses the
+    batch's staged rows when the old rows still give the same digest.
+    """
+
+    source = models.CharField(max_length=40)
+    number = models.PositiveIntegerField()
+    first_key = models.CharField(max_length=36)
+    last_key = models.CharField(max_length=36)
+    rows = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    staged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="stagedbatch_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} batch {self.number} ({self.rows} rows)"
+
+
+class StagedRow(models.Model):
+    """One old row as the mapping made it, waiting for the final step to apply it."""
+
+    batch = models.ForeignKey(StagedBatch, on_delete=models.CASCADE, related_name="staged")
+    source = models.CharField(max_length=40)
+    legacy_id = models.CharField(max_length=36)
+    #: Order of the final step: projects, then events by nesting depth, then tasks.
+    level = models.PositiveSmallIntegerField()
+    payload = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["level", "id"], name="stagedrow_order")]
+
+    def __str__(self) -> str:
+        return f"staged {self.source} {self.legacy_id}"

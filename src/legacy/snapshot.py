@@ -123,3 +123,47 @@ def read_snapshot(
     snap.teams = list(legacy.LegacyTeam.objects.order_by("pk").values())
     snap.memberships = list(legacy.LegacyTeamMembership.objects.values())
     return snap
+
+
+#: The placeholder row of the index: only the key of a project or task matters there.
+_KEY_ONLY: dict = {}
+
+
+def read_index(batch_size: int = 2000) -> Snapshot:
+    """What mapping one row needs to know about the others, without the rows themselves.
+
+    Every key of the three tables in key order (rows are empty placeholders), how events nest
+    (`parent_event_id`, `related_project_id`), recurrence patterns, stored instances, people and
+    teams: a few columns per row, so 100,000 rows take tens of megabytes, not a gigabyte. Rows are
+    then read batch by batch with `read_snapshot(only=...)`.
+    """
+    snap = Snapshot()
+    for pk in (
+        legacy.ProjectWorkflow.objects.order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=batch_size)
+    ):
+        snap.projects[key_of(pk)] = _KEY_ONLY
+    for pk, parent, project in (
+        legacy.Event.objects.order_by("pk")
+        .values_list("pk", "parent_event_id", "related_project_id")
+        .iterator(chunk_size=batch_size)
+    ):
+        snap.events[key_of(pk)] = {"parent_event_id": parent, "related_project_id": project}
+    for pk in (
+        legacy.StaffTask.objects.order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=batch_size)
+    ):
+        snap.tasks[key_of(pk)] = _KEY_ONLY
+    lookups = read_snapshot(batch_size, only={}, lookups=True)
+    snap.patterns, snap.users = lookups.patterns, lookups.users
+    snap.teams, snap.memberships = lookups.teams, lookups.memberships
+    for source, model in ((EVENTS, legacy.Event), (TASKS, legacy.StaffTask)):
+        date_columns = ("start_date", "due_date") if source == TASKS else ("start_date",)
+        instances = model.objects.filter(recurrence_parent_id__isnull=False)
+        for head, *days in instances.values_list("recurrence_parent_id", *date_columns):
+            day = next((d for d in days if d is not None), None)
+            if day is not None:
+                snap.instance_dates.setdefault((source, key_of(head)), set()).add(day)
+    return snap

@@ -56,6 +56,21 @@ def migrated_origins(candidates: Iterable[Origin]) -> set[Origin]:
     )
 
 
+def migrated_ids() -> dict[Origin, int]:
+    """Every migrated item's id by its origin (one query, three small values per item)."""
+    return {
+        (source, key): pk
+        for pk, source, key in WorkItem.objects.exclude(legacy_source="")
+        .order_by()
+        .values_list("pk", "legacy_source", "legacy_id")
+        .iterator(chunk_size=5000)
+    }
+
+
+def migrated_origins_all() -> set[Origin]:
+    return set(migrated_ids())
+
+
 def migrated_items(origins: Iterable[Origin] | None = None) -> dict[Origin, ItemState]:
     """Every migrated item's state, or only those of `origins` (five queries either way)."""
     rows = WorkItem.objects.exclude(legacy_source="").order_by()

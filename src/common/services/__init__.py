@@ -6,7 +6,7 @@ locking, permissions, roll-up and history can never be skipped.
 """
 
 from .bulk import BulkResult, bulk_set_status, bulk_update
-from .bulk_load import NewItem, bulk_create_items
+from .bulk_load import NewItem, bulk_create_items, roll_up_trees
 from .errors import VersionConflict, WritesDisabled
 from .imports import refresh_legacy_data
 from .items import EDITABLE_FIELDS, create_work_item, ensure_writes_allowed, update_work_item
@@ -45,6 +45,7 @@ __all__ = [
     "preview_push",
     "push_followers",
     "refresh_legacy_data",
+    "roll_up_trees",
     "set_scheduling_mode",
     "unlink_dependency",
     "unlink_items",

@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connections, router, transaction
+from django.db.models import DateTimeField, F, JSONField, Max
 from django.utils import timezone
 
 from accounts.models import User
 from common.models import Status, WorkItem
 from common.progress import recompute_trees
-from common.tree import path_to_root
+from common.tree import depths_of
 
 from . import history
 from .items import reject_unknown_fields, validate_item_fields
@@ -56,17 +56,32 @@ def _fail(spec: NewItem, exc: ValidationError) -> ValidationError:
 
 @transaction.atomic
 def bulk_create_items(
-    specs: Sequence[NewItem], *, batch_size: int = 2000, reason: str = "bulk load"
+    specs: Sequence[NewItem],
+    *,
+    batch_size: int = 2000,
+    reason: str = "bulk load",
+    roll_up: bool = True,
 ) -> dict[Hashable, int]:
-    """Create all `specs` (parents before or after children, any order); return key → id."""
+    """Create all `specs` (parents before or after children, any order); return key → id.
+
+    `roll_up=False` is for a load made of many calls in one transaction (the legacy migration
+    writes chunk by chunk): the trees' roll-up is then left to one `roll_up_trees` call with
+    every created id at the end, in the same transaction, instead of re-reading the same trees
+    after every chunk.
+    """
     by_key = {s.key: s for s in specs}
     if len(by_key) != len(specs):
         raise ValidationError({"items": "Every item needs a unique key."})
     existing_parents = {s.parent_id for s in specs if s.parent_id is not None}
-    parents = {w.pk: w for w in WorkItem.objects.filter(pk__in=existing_parents)}
+    parents = {
+        w.pk: w
+        for w in WorkItem.objects.filter(pk__in=existing_parents).only(
+            "id", "work_type", "organization_id", "root_id"
+        )
+    }
     if missing := existing_parents - parents.keys():
         raise ValidationError({"items": f"Parent item {min(missing)} does not exist."})
-    parent_depth = {pk: len(path_to_root(pk)) for pk in parents}
+    parent_depth = depths_of(parents)
 
     level: dict[Hashable, int] = {}
 
@@ -137,17 +152,31 @@ def bulk_create_items(
             chunk = [s for s in batch_specs if level[s.key] == depth]
             _insert_level(chunk, built, parents, next_position)
     created = [built[s.key] for s in specs]
-    WorkItem.objects.filter(pk__in=[w.pk for w in created], parent_id__isnull=True).update(
-        root_id=F("id")
-    )
+    if tops := [w.pk for w in created if w.parent_id is None]:
+        WorkItem.objects.filter(pk__in=tops).update(root_id=F("id"))
     for w in created:
         if w.parent_id is None:
             w.root_id = w.pk
     _attach_people(specs, built)
-    for start in range(0, len(created), batch_size):
-        history.record(created[start : start + batch_size], history.CREATED, None, reason)
-    recompute_trees({w.root_id for w in created})
+    # The rows just written are the items' first state: recorded set-based, in one statement.
+    history.record_current([w.pk for w in created], history.CREATED, None, reason)
+    if roll_up:
+        recompute_trees({w.root_id for w in created})
     return {key: item.pk for key, item in built.items()}
+
+
+def roll_up_trees(item_ids: Sequence[int]) -> dict[int, int]:
+    """The roll-up of every tree holding one of `item_ids` (after `roll_up=False` loads)."""
+    roots: set[int] = set()
+    ids = list(item_ids)
+    for start in range(0, len(ids), 5000):
+        roots.update(
+            WorkItem.objects.filter(pk__in=ids[start : start + 5000])
+            .order_by()
+            .values_list("root_id", flat=True)
+            .distinct()
+        )
+    return recompute_trees(roots)
 
 
 def _organization_of(spec: NewItem, by_key, parents) -> int | None:
@@ -196,19 +225,74 @@ def _insert_level(chunk, built, parents, next_position) -> None:
         slot = next_position.get(item.parent_id, 0) + STEP
         next_position[item.parent_id] = slot
         item.position = slot
-    WorkItem.objects.bulk_create([built[s.key] for s in chunk])
+    _insert([built[s.key] for s in chunk])
+
+
+def _insert(items: list[WorkItem]) -> None:
+    """INSERT the items and give each its id: on PostgreSQL one COPY (ids drawn from the table's
+    sequence first), elsewhere Django's bulk_create. Both write the same values: the items were
+    validated and built above, and COPY sends each field as Django would (JSON as JSON,
+    date-times through the field's own preparation, `created_at`/`updated_at` stamped now)."""
+    using = router.db_for_write(WorkItem)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not items:
+        WorkItem.objects.using(using).bulk_create(items)
+        return
+    from psycopg.types.json import Jsonb
+
+    fields = [f for f in WorkItem._meta.concrete_fields if not f.primary_key and not f.generated]
+    prepare = []
+    for f in fields:
+        if isinstance(f, JSONField):
+            prepare.append(lambda value, f=f: None if value is None else Jsonb(value))
+        elif isinstance(f, DateTimeField):
+            prepare.append(lambda value, f=f: f.get_db_prep_save(value, connection))
+        else:
+            prepare.append(None)
+    now = timezone.now()
+    table = WorkItem._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ["id", *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(items)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for item, pk in zip(items, ids, strict=True):
+                item.pk = pk
+                item.created_at = item.updated_at = now
+                row = [pk]
+                for f, prep in zip(fields, prepare, strict=True):
+                    value = getattr(item, f.attname)
+                    row.append(prep(value) if prep is not None else value)
+                copy.write_row(row)
+    for item in items:
+        item._state.adding, item._state.db = False, using
 
 
 def _attach_people(specs, built) -> None:
-    assignee_rows = [
-        WorkItem.assignees.through(workitem_id=built[s.key].pk, user_id=u)
-        for s in specs
-        for u in dict.fromkeys(s.assignee_ids)
-    ]
-    team_rows = [
-        WorkItem.teams.through(workitem_id=built[s.key].pk, team_id=t)
-        for s in specs
-        for t in dict.fromkeys(s.team_ids)
-    ]
-    WorkItem.assignees.through.objects.bulk_create(assignee_rows, batch_size=5000)
-    WorkItem.teams.through.objects.bulk_create(team_rows, batch_size=5000)
+    for through, column, attribute in (
+        (WorkItem.assignees.through, "user_id", "assignee_ids"),
+        (WorkItem.teams.through, "team_id", "team_ids"),
+    ):
+        pairs = [
+            (built[s.key].pk, other)
+            for s in specs
+            for other in dict.fromkeys(getattr(s, attribute))
+        ]
+        if not pairs:
+            continue
+        connection = connections[router.db_for_write(through)]
+        if connection.vendor != "postgresql":
+            through.objects.bulk_create(
+                [through(workitem_id=item, **{column: other}) for item, other in pairs],
+                batch_size=5000,
+            )
+            continue
+        quote = connection.ops.quote_name
+        sql = f"COPY {quote(through._meta.db_table)} (workitem_id, {quote(column)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for pair in pairs:
+                copy.write_row(pair)

@@ -119,3 +119,41 @@ def build_people(
         if team is not None:
             people.teams[legacy["id"]] = team.pk
     return people
+
+
+def plan_people(
+    organization: Organization,
+    legacy_users: list[dict],
+    legacy_teams: list[dict],
+) -> PeopleMap:
+    """The people map a run *will* have, in legacy ids, without creating anyone.
+
+    Staged rows name people and teams by their legacy ids (people created by the run do not exist
+    until its final step); `build_people(create=True)` then turns them into ours. Who may be
+    assigned is decided exactly as `build_people` decides it: a person created here belongs to
+    the organisation and is active as they were in the old system.
+    """
+    people = PeopleMap(organization)
+    people.legacy_usernames = {u["id"]: u["username"] for u in legacy_users}
+    ours = {
+        u.username: u for u in User.objects.filter(username__in=people.legacy_usernames.values())
+    }
+    lowered: dict[str, User] = {}
+    if any(u["username"] not in ours for u in legacy_users):
+        for user in User.objects.order_by("pk"):
+            lowered.setdefault(user.username.lower(), user)
+    for legacy in legacy_users:
+        user = ours.get(legacy["username"]) or lowered.get(legacy["username"].lower())
+        people.known[legacy["id"]] = legacy["id"]
+        if user is None:
+            active, organization_id = legacy["is_active"], organization.pk
+        else:
+            active, organization_id = user.is_active, user.organization_id
+        if not active:
+            people.not_assignable[legacy["id"]] = "inactive"
+        elif organization_id != organization.pk:
+            people.not_assignable[legacy["id"]] = "belongs to another organisation"
+        else:
+            people.users[legacy["id"]] = legacy["id"]
+    people.teams = {t["id"]: t["id"] for t in legacy_teams}
+    return people

@@ -29,7 +29,9 @@ class Command(BaseCommand):
     help = (
         "Migrate the old OBCMS trackers into work items: workflows become projects, events "
         "activities, staff tasks tasks. Safe to run again (it updates instead of duplicating) "
-        "and all-or-nothing (an interrupted run leaves nothing behind)."
+        "and all-or-nothing: rows are staged in committed batches (a checkpoint each), then "
+        "one final transaction writes the work items; an interrupted run leaves no work item "
+        "behind and the next run continues from the last staged batch."
     )
 
     def add_arguments(self, parser) -> None:
@@ -42,7 +44,10 @@ class Command(BaseCommand):
             help="Comma-separated subset of: tasks, events, projects (default: all three).",
         )
         parser.add_argument(
-            "--batch-size", type=int, default=2000, help="Rows read and written per statement."
+            "--batch-size",
+            type=int,
+            default=2000,
+            help="Rows per staged batch (a checkpoint each) and per write of the final step.",
         )
         parser.add_argument(
             "--organization",
@@ -79,6 +84,11 @@ class Command(BaseCommand):
     def _print(self, report, sources, verbosity: int) -> None:
         out = self.stdout
         verb = "Would migrate" if report.dry_run else "Migrated"
+        if report.batches_reused:
+            out.write(
+                f"Continued an interrupted run: {report.batches_reused} staged batches reused, "
+                f"{report.batches_staged} staged now."
+            )
         out.write(f"{verb}:")
         for source in ORDER:
             if source not in sources:
