@@ -61,26 +61,24 @@ def path_to_root(item_id: int) -> list[AncestorRow]:
 
 
 def depths_of(item_ids: Iterable[int]) -> dict[int, int]:
-    """Level of each of the items (1 for a top-level item): one query per 500 items."""
+    """Level of each of the items (1 for a top-level item), in one query for any number."""
     ids = sorted(set(item_ids))
-    depths: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join(["%s"] * len(chunk))
-        sql = f"""
-            WITH RECURSIVE up(start, id, parent_id, distance) AS (
-                SELECT id, id, parent_id, 0 FROM {TABLE} WHERE id IN ({marks})
-                UNION ALL
-                SELECT up.start, w.id, w.parent_id, up.distance + 1
-                FROM {TABLE} w JOIN up ON w.id = up.parent_id
-                WHERE up.distance < {GUARD}
-            )
-            SELECT start, MAX(distance) + 1 FROM up GROUP BY start
-        """
-        with _reading().cursor() as cursor:
-            cursor.execute(sql, chunk)
-            depths.update(dict(cursor.fetchall()))
-    return depths
+    if not ids:
+        return {}
+    chosen, params = ids_in(ids)
+    sql = f"""
+        WITH RECURSIVE up(start, id, parent_id, distance) AS (
+            SELECT id, id, parent_id, 0 FROM {TABLE} WHERE id IN ({chosen})
+            UNION ALL
+            SELECT up.start, w.id, w.parent_id, up.distance + 1
+            FROM {TABLE} w JOIN up ON w.id = up.parent_id
+            WHERE up.distance < {GUARD}
+        )
+        SELECT start, MAX(distance) + 1 FROM up GROUP BY start
+    """
+    with _reading().cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def depth_of(item_id: int) -> int:
