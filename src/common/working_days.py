@@ -97,6 +97,12 @@ class WorkingDays:
         """Earliest start of a follower: the first working day after `predecessor_due`, plus lag."""
         return self.at_index(self.index(predecessor_due + timedelta(days=1)) + lag)
 
+    def earliest_after(self, predecessor: tuple[date | None, date | None], lag: int) -> date | None:
+        """Earliest start of a follower of an item with these (start, due) dates; None when the
+        predecessor has no date (then it holds nobody back). A one-date item ends on that date."""
+        end = predecessor[1] or predecessor[0]
+        return None if end is None else self.first_start_after(end, lag)
+
     def duration(self, start: date, due: date) -> int:
         """Working days from `start` to `due`, both included (at least 1: a one-day item)."""
         return max(1, self.index(due + timedelta(days=1)) - self.index(start))

@@ -22,10 +22,8 @@ def violates(
     follower_start: date | None,
     lag: int,
 ) -> bool:
-    end = predecessor[1] or predecessor[0]
-    if end is None or follower_start is None:
-        return False
-    return follower_start < calendar.first_start_after(end, lag)
+    earliest = calendar.earliest_after(predecessor, lag)
+    return earliest is not None and follower_start is not None and follower_start < earliest
 
 
 def dependencies_of(item: WorkItem) -> dict:

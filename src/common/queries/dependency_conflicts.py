@@ -57,10 +57,7 @@ def conflicts_of(items: QuerySet) -> dict[int, list[Conflict]]:
     calendars = working_days.for_organizations({row[2] for row in links})
     found: dict[int, list[Conflict]] = defaultdict(list)
     for source, start, organization, lag, target, title, t_start, t_due in links:
-        end = t_due or t_start
-        if end is None:
-            continue
-        earliest = calendars[organization].first_start_after(end, lag)
-        if start < earliest:
+        earliest = calendars[organization].earliest_after((t_start, t_due), lag)
+        if earliest is not None and start < earliest:
             found[source].append(Conflict(target, title, earliest))
     return dict(found)

@@ -212,11 +212,10 @@ def check_own_start(item: WorkItem) -> None:
     )
     calendar = None
     for lag, title, start, due in links:
-        end = due or start
-        if end is None:
+        if start is None and due is None:
             continue
         calendar = calendar or working_days.for_organization(item.organization_id)
-        earliest = calendar.first_start_after(end, lag)
+        earliest = calendar.earliest_after((start, due), lag)
         if item.start_date < earliest:
             raise ValidationError(
                 {
