@@ -1,4 +1,4 @@
-"""Field-by-field comparison of every legacy row with its work item."""
+"""Field-by-field comparison of every legacy row with its work item, batch by batch."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from .mapping.people import build_people
 from .mapping.records import Context, map_row
 from .mapping.values import plain
 from .models import ArchiveRecord, OutboxEntry
-from .snapshot import read_snapshot
+from .snapshot import read_index, read_snapshot
 from .sources import ORDER, TASKS
-from .state import differences, migrated_items
+from .state import differences, migrated_ids, migrated_items
 
 
 @dataclass
@@ -62,90 +62,106 @@ class Verification:
         }
 
 
-def verify() -> Verification:
+def verify(batch_size: int = 2000) -> Verification:
+    """Compare every row with its item, `batch_size` rows at a time.
+
+    Only the index (keys, how events nest, people, patterns) and the migrated items' ids are
+    held for the whole run; rows and item states are read batch by batch, so memory stays flat
+    whatever the volume (the same reading the migration's staging does).
+    """
     result = Verification()
-    snapshot = read_snapshot()
-    states = migrated_items()
+    index = read_index(batch_size)
+    ids = migrated_ids()
     organization_id = (
         WorkItem.objects.exclude(legacy_source="").values_list("organization_id", flat=True).first()
     )
     organization = (
         Organization.objects.filter(pk=organization_id).first() or Organization.objects.first()
     )
-    people = build_people(
-        organization, snapshot.users, snapshot.teams, snapshot.memberships, create=False
-    )
-    ctx = Context(snapshot, people, migrated=set(states))
+    people = build_people(organization, index.users, index.teams, index.memberships, create=False)
+    ctx = Context(index, people, migrated=set(ids))
     archived = ArchiveRecord.objects.filter(deleted_at__isnull=False, restored_at=None).first()
     if archived is not None:
         result.archive = {"path": archived.path, "deleted_at": archived.deleted_at.isoformat()}
-    for source in ORDER:
-        rows = snapshot.rows(source)
-        result.rows[source] = len(rows)
-        result.items[source] = sum(1 for s, _ in states if s == source)
-        for key, row in rows.items():
-            state = states.get((source, key))
-            if state is None:
-                result.missing.append({"table": source, "id": key})
-                continue
-            diff = differences(map_row(source, key, row, ctx), state)
-            if diff:
-                result.drifted.append(
-                    {
-                        "table": source,
-                        "id": key,
-                        "item": state.pk,
-                        "fields": {
-                            name: {"legacy": _show(old), "work_item": _show(new)}
-                            for name, (old, new) in sorted(diff.items())
-                        },
-                    }
-                )
-        if not rows and archived is not None:
-            result.archived[source] = result.items[source]
-            continue  # the rows were archived and removed on purpose
-        for src, key in states:
-            if src == source and key not in rows:
-                result.orphaned.append({"table": source, "id": key, "item": states[(src, key)].pk})
     links = set(
         WorkItemRelation.objects.filter(kind=WorkItemRelation.Kind.DEPENDS_ON).values_list(
             "source_id", "target_id"
         )
     )
-    for key, row in snapshot.tasks.items():
-        for predecessor in row["depends_on"]:
-            a, b = states.get((TASKS, key)), states.get((TASKS, predecessor))
-            if a and b and predecessor != key and (a.pk, b.pk) not in links:
-                result.missing_links.append({"task": key, "depends_on": predecessor})
-    _count_conversation(result, snapshot, states, people.known)
+    expected: list[tuple[str, int]] = []
+    for source in ORDER:
+        keys = list(index.rows(source))
+        result.rows[source] = len(keys)
+        result.items[source] = sum(1 for s, _ in ids if s == source)
+        for start in range(0, len(keys), batch_size):
+            chunk = keys[start : start + batch_size]
+            rows = read_snapshot(batch_size, only={source: chunk}, lookups=False).rows(source)
+            _compare(result, source, rows, ctx, ids, links)
+            entries = conversation_entries({source: rows}, ids, people.known)
+            expected.extend((e["key"], e["work_item_id"]) for e in entries)
+        if not keys and archived is not None:
+            result.archived[source] = result.items[source]
+            continue  # the rows were archived and removed on purpose
+        present = set(keys)
+        for src, key in ids:
+            if src == source and key not in present:
+                result.orphaned.append({"table": source, "id": key, "item": ids[(src, key)]})
+    _count_conversation(result, expected, batch_size)
     for state_name in (OutboxEntry.State.PENDING, OutboxEntry.State.FAILED):
         result.outbox[state_name] = OutboxEntry.objects.filter(state=state_name).count()
     return result
 
 
-def _count_conversation(result: Verification, snapshot, states, known_people) -> None:
+def _compare(result: Verification, source: str, rows: dict, ctx, ids, links) -> None:
+    """One batch of rows against their items (five queries), and the tasks' dependencies."""
+    states = migrated_items([(source, key) for key in rows if (source, key) in ids])
+    for key, row in rows.items():
+        state = states.get((source, key))
+        if state is None:
+            result.missing.append({"table": source, "id": key})
+            continue
+        diff = differences(map_row(source, key, row, ctx), state)
+        if diff:
+            result.drifted.append(
+                {
+                    "table": source,
+                    "id": key,
+                    "item": state.pk,
+                    "fields": {
+                        name: {"legacy": _show(old), "work_item": _show(new)}
+                        for name, (old, new) in sorted(diff.items())
+                    },
+                }
+            )
+    if source != TASKS:
+        return
+    for key, row in rows.items():
+        for predecessor in row["depends_on"]:
+            a, b = ids.get((TASKS, key)), ids.get((TASKS, predecessor))
+            if a and b and predecessor != key and (a, b) not in links:
+                result.missing_links.append({"task": key, "depends_on": predecessor})
+
+
+def _count_conversation(result: Verification, expected: list[tuple[str, int]], size) -> None:
     """How many entries of the old conversation the rows call for, and how many are kept.
 
     Counted through `legacy_conversation_count`, answered by the app that keeps conversations,
-    so this module names no app built on the core.
+    so this module names no app built on the core. Asked `size` keys at a time.
     """
-    rows = {source: snapshot.rows(source) for source in ORDER}
-    expected = conversation_entries(rows, {o: s.pk for o, s in states.items()}, known_people)
-    keys = [entry["key"] for entry in expected]
-    answers = [
-        found
-        for _, found in legacy_conversation_count.send(sender="legacy.verify", keys=keys)
-        if isinstance(found, set)
-    ]
-    if not answers:
-        result.conversation = {"expected": len(keys), "present": None}
+    present: set[str] = set()
+    answered = False
+    for start in range(0, max(len(expected), 1), size):
+        keys = [key for key, _ in expected[start : start + size]]
+        for _, found in legacy_conversation_count.send(sender="legacy.verify", keys=keys):
+            if isinstance(found, set):
+                answered = True
+                present |= found & set(keys)
+    if not answered:
+        result.conversation = {"expected": len(expected), "present": None}
         return
-    present = set().union(*answers)
-    result.conversation = {"expected": len(keys), "present": len(present & set(keys))}
+    result.conversation = {"expected": len(expected), "present": len(present)}
     result.missing_conversation = [
-        {"key": entry["key"], "item": entry["work_item_id"]}
-        for entry in expected
-        if entry["key"] not in present
+        {"key": key, "item": item} for key, item in expected if key not in present
     ]
 
 
