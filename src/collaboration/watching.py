@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
+from common.id_lists import ids_in
 from common.models import WorkItem
 from common.signals import work_items_changed
 
@@ -18,8 +20,6 @@ from . import (
 )
 from .models import Watch
 from .signals import attachment_added
-
-CHUNK = 2000
 
 
 def watch_new_and_assigned(sender, kind: str, item_ids: list[int], **kwargs) -> None:
@@ -32,24 +32,30 @@ def watch_new_and_assigned(sender, kind: str, item_ids: list[int], **kwargs) -> 
 
 
 def watch_involved(item_ids: list[int]) -> int:
-    added = 0
-    assignments = WorkItem.assignees.through.objects
-    for start in range(0, len(item_ids), CHUNK):
-        chunk = item_ids[start : start + CHUNK]
-        pairs = set(
-            WorkItem.objects.filter(pk__in=chunk, created_by__isnull=False).values_list(
-                "pk", "created_by_id"
-            )
-        )
-        pairs |= set(
-            assignments.filter(workitem_id__in=chunk).values_list("workitem_id", "user_id")
-        )
-        created = Watch.objects.bulk_create(
-            [Watch(work_item_id=item, user_id=user) for item, user in pairs],
-            ignore_conflicts=True,
-        )
-        added += len(created)
-    return added
+    """Each item's creator and assignees watch it; return how many watches were added.
+
+    One INSERT … SELECT for any number of items (a migration creates 100,000 at once): the pairs
+    never pass through Python, and a pair that already watches is left as it is.
+    """
+    if not item_ids:
+        return 0
+    quote = connection.ops.quote_name
+    items_sql, items_params = ids_in(item_ids)
+    assigned_sql, assigned_params = ids_in(item_ids)
+    sql = (
+        f"INSERT INTO {quote(Watch._meta.db_table)} (work_item_id, user_id, subtree, created_at) "
+        "SELECT pairs.item_id, pairs.user_id, %s, %s FROM ("
+        f"SELECT id AS item_id, created_by_id AS user_id FROM {quote(WorkItem._meta.db_table)} "
+        f"WHERE created_by_id IS NOT NULL AND id IN ({items_sql}) "
+        "UNION "
+        f"SELECT workitem_id, user_id FROM {quote(WorkItem.assignees.through._meta.db_table)} "
+        f"WHERE workitem_id IN ({assigned_sql})"
+        ") AS pairs WHERE true ON CONFLICT (work_item_id, user_id) DO NOTHING"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [False, now, *items_params, *assigned_params])
+        return max(cursor.rowcount, 0)
 
 
 @receiver(work_items_changed, dispatch_uid="collaboration.tell_watchers")
