@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -38,10 +39,10 @@ from common.signals import legacy_conversation
 
 from .mapping.people import build_people
 from .mapping.records import Mapped, Origin
-from .models import ImportRecord, StagedRow
+from .models import ImportRecord, StagedBatch, StagedRow
 from .progress import Progress
 from .sources import LABEL, ORDER, TASKS
-from .staging import clear, conversation_of, decode, stage
+from .staging import conversation_of, decode, mark_applied, stage
 from .state import ItemState, differences, migrated_ids, migrated_items
 
 REASON = "migrated from the old system"
@@ -62,9 +63,11 @@ class Report:
     #: entries of the old conversation written into activity streams by this run
     conversation_added: int = 0
     dry_run: bool = False
-    #: rows read from the old system; staged batches reused from an interrupted run, and staged
+    #: rows read from the old system; staged batches reused from an interrupted run, reused as
+    #: applied by an earlier run (their old rows unchanged since), and staged now
     rows: int = 0
     batches_reused: int = 0
+    batches_applied: int = 0
     batches_staged: int = 0
     #: origins of the items this run created
     created: set[Origin] = field(default_factory=set)
@@ -91,6 +94,7 @@ def run_migration(
             staged = stage(organization, sources, batch_size, progress_stream)
             report.rows = staged.rows
             report.batches_reused = staged.batches_reused
+            report.batches_applied = staged.batches_applied
             report.batches_staged = staged.batches_staged
             with transaction.atomic():
                 _final_step(
@@ -113,23 +117,36 @@ def _final_step(organization, sources, index, batch_size, report, progress_strea
     ids = migrated_ids()
     selected = [s for s in ORDER if s in sources]
     staged = StagedRow.objects.filter(source__in=selected).order_by("level", "id")
+    applied = set(StagedBatch.objects.filter(applied=True).values_list("id", flat=True))
     bar = Progress("Writing items", staged.count(), progress_stream)
     dependencies: list[tuple[Origin, str]] = []
-    rows = staged.values_list("source", "legacy_id", "payload").iterator(chunk_size=batch_size)
-    for chunk in _chunks(rows, batch_size):
-        mapped = [(decode(source, key, data, people), data) for source, key, data in chunk]
-        for m, _ in mapped:
-            report.notes.extend((m.origin, note) for note in m.notes)
-            dependencies.extend((m.origin, d) for d in m.depends_on)
-        existing = [m for m, _ in mapped if m.origin in ids]
-        _create(organization, [m for m, _ in mapped if m.origin not in ids], ids, report)
+    unsettled: set[int] = set()
+    rows = staged.values_list("source", "legacy_id", "payload", "batch_id")
+    for chunk in _chunks(rows.iterator(chunk_size=batch_size), batch_size):
+        in_step = _in_step([ids[(s, k)] for s, k, _, b in chunk if b in applied and (s, k) in ids])
+        mapped: list[Mapped] = []
+        for source, key, data, _ in chunk:
+            origin = (source, key)
+            if ids.get(origin) in in_step:
+                # Applied before from these very rows, and not changed here since: in step.
+                report.count(source, "unchanged")
+                notes, depends_on = data["notes"], data["depends_on"]
+            else:
+                m = decode(source, key, data, people)
+                mapped.append(m)
+                notes, depends_on = m.notes, m.depends_on
+            report.notes.extend((origin, note) for note in notes)
+            dependencies.extend((origin, d) for d in depends_on)
+        existing = [m for m in mapped if m.origin in ids]
+        _create(organization, [m for m in mapped if m.origin not in ids], ids, report)
         if existing:
             states = migrated_items([m.origin for m in existing])
-            _update([(m, states[m.origin]) for m in existing], ids, report)
-        entries = [e for m, data in mapped for e in conversation_of(data, ids[m.origin], people)]
+            refused = _update([(m, states[m.origin]) for m in existing], ids, report)
+            unsettled.update(b for s, k, _, b in chunk if (s, k) in refused)
+        entries = [e for s, k, data, _ in chunk for e in conversation_of(data, ids[(s, k)], people)]
         answers = legacy_conversation.send(
             sender="legacy.importer",
-            item_ids=sorted(ids[m.origin] for m, _ in mapped),
+            item_ids=sorted(ids[(s, k)] for s, k, _, _ in chunk),
             conversation=entries,
         )
         report.conversation_added += sum(n for _, n in answers if isinstance(n, int))
@@ -144,7 +161,19 @@ def _final_step(organization, sources, index, batch_size, report, progress_strea
     missing = staged.exclude(Exists(has_item)).order_by().count()
     if missing:
         raise MigrationError(f"{missing} staged rows have no work item after the final step.")
-    clear()
+    mark_applied(organization, sources, batch_size, index, unsettled)
+
+
+def _in_step(item_ids: list[int]) -> set[int]:
+    """Which of these items are still at the version the last import left (one query)."""
+    if not item_ids:
+        return set()
+    ids_sql, params = ids_in(item_ids)
+    return set(
+        ImportRecord.objects.filter(
+            work_item_id__in=RawSQL(ids_sql, params), synced_version=F("work_item__version")
+        ).values_list("work_item_id", flat=True)
+    )
 
 
 def _chunks(iterable, size: int):
@@ -214,8 +243,11 @@ def _record_imports(item_ids: list[int]) -> None:
         )
 
 
-def _update(existing: list[tuple[Mapped, ItemState]], ids, report) -> None:
+def _update(existing: list[tuple[Mapped, ItemState]], ids, report) -> set[Origin]:
+    """Bring existing items in step with their rows; return the rows that could not be applied
+    (their items stay at the imported version, so only comparing them again finds them)."""
     refresh: dict[int, dict] = {}
+    refused: set[Origin] = set()
     for m, state in existing:
         if state.legacy_data != m.legacy_data:
             refresh[state.pk] = m.legacy_data
@@ -234,12 +266,14 @@ def _update(existing: list[tuple[Mapped, ItemState]], ids, report) -> None:
         except ValidationError as exc:
             report.count(m.source, "kept (cannot apply)")
             report.notes.append((m.origin, f"not updated: {' '.join(exc.messages)}"))
+            refused.add(m.origin)
             continue
         ImportRecord.objects.update_or_create(
             work_item_id=state.pk, defaults={"synced_version": version}
         )
         report.count(m.source, "updated")
     services.refresh_legacy_data(refresh)
+    return refused
 
 
 def _apply(m: Mapped, state: ItemState, diff: dict, ids: dict[Origin, int]) -> int:

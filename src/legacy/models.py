@@ -303,7 +303,10 @@ class StagedBatch(models.Model):
     """A checkpoint: one batch of old rows, mapped and staged in its own committed transaction.
 
     `fingerprint` is a digest of the batch's old rows (with their links); a later run reuses the
-    batch's staged rows when the old rows still give the same digest.
+    batch's staged rows when the old rows still give the same digest. `applied` marks a batch
+    whose rows a final step has put onto the tree (each row created, updated or found in step):
+    its rows stay staged, so an unchanged re-run neither maps them again nor compares their items
+    field by field while those items are unchanged here since.
     """
 
     source = models.CharField(max_length=40)
@@ -313,6 +316,7 @@ class StagedBatch(models.Model):
     rows = models.PositiveIntegerField()
     fingerprint = models.CharField(max_length=64)
     staged_at = models.DateTimeField(auto_now_add=True)
+    applied = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

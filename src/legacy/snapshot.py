@@ -34,30 +34,47 @@ class Snapshot:
         return len(self.projects) + len(self.events) + len(self.tasks)
 
 
-def _rows(model, batch_size: int, keys=None) -> list[dict]:
-    rows = model.objects.order_by("pk")
-    if keys is not None:
-        rows = rows.filter(pk__in=keys)
-    return list(rows.values().iterator(chunk_size=batch_size))
+def _only(rows, column: str, keys, span: bool):
+    """`rows` of `keys`: a range between the first and last key when the keys are a span (a
+    run of consecutive keys in the table's order: a cheap index range scan instead of a list of
+    thousands of values, rows that appeared inside it since are dropped by the caller)."""
+    if keys is None:
+        return rows
+    if span and keys:
+        return rows.filter(**{f"{column}__gte": keys[0], f"{column}__lte": keys[-1]})
+    return rows.filter(**{f"{column}__in": keys})
 
 
-def _grouped(model, owner: str, other: str, batch_size: int, keys=None) -> dict:
+def _rows(model, batch_size: int, keys=None, span: bool = False) -> list[dict]:
+    rows = _only(model.objects.order_by("pk"), "pk", keys, span)
+    found = list(rows.values().iterator(chunk_size=batch_size))
+    if span and keys:
+        wanted = set(keys)
+        found = [row for row in found if key_of(row["id"]) in wanted]
+    return found
+
+
+def _grouped(model, owner: str, other: str, batch_size: int, keys=None, span=False) -> dict:
     grouped: dict = defaultdict(list)
-    rows = model.objects.order_by("pk")
-    if keys is not None:
-        rows = rows.filter(**{f"{owner}__in": keys})
+    rows = _only(model.objects.order_by("pk"), owner, keys, span)
     for owner_key, other_key in rows.values_list(owner, other).iterator(chunk_size=batch_size):
         grouped[key_of(owner_key)].append(other_key)
     return grouped
 
 
 def read_snapshot(
-    batch_size: int = 2000, only: dict[str, list] | None = None, *, lookups: bool = True
+    batch_size: int = 2000,
+    only: dict[str, list] | None = None,
+    *,
+    lookups: bool = True,
+    span: bool = False,
 ) -> Snapshot:
     """Read every row (or, with `only`, the rows with the given keys per table).
 
     `lookups=False` leaves out what rows refer to (people, teams, recurrence patterns, stored
-    instances), for a re-read of rows whose references are already known.
+    instances), for a re-read of rows whose references are already known. `span=True` says the
+    keys of `only` are consecutive keys in the table's order (a batch of the index), read as
+    one key range.
     """
     snap = Snapshot()
 
@@ -66,26 +83,23 @@ def read_snapshot(
 
     needs_query = legacy.LegacyNeed.objects.values("id", "title", "description")
     if only is not None:
-        needs_query = needs_query.filter(
-            pk__in=legacy.ProjectWorkflow.objects.filter(pk__in=pick(PROJECTS)).values(
-                "primary_need_id"
-            )
-        )
+        workflows = _only(legacy.ProjectWorkflow.objects.all(), "pk", pick(PROJECTS), span)
+        needs_query = needs_query.filter(pk__in=workflows.values("primary_need_id"))
     needs = {n["id"]: n for n in needs_query}
-    for row in _rows(legacy.ProjectWorkflow, batch_size, pick(PROJECTS)):
+    for row in _rows(legacy.ProjectWorkflow, batch_size, pick(PROJECTS), span):
         row["need"] = needs.get(row["primary_need_id"])
         snap.projects[key_of(row["id"])] = row
 
     co_organizers = _grouped(
-        legacy.EventCoOrganizer, "event_id", "user_id", batch_size, pick(EVENTS)
+        legacy.EventCoOrganizer, "event_id", "user_id", batch_size, pick(EVENTS), span
     )
     facilitators = _grouped(
-        legacy.EventFacilitator, "event_id", "user_id", batch_size, pick(EVENTS)
+        legacy.EventFacilitator, "event_id", "user_id", batch_size, pick(EVENTS), span
     )
     organizations = _grouped(
-        legacy.EventOrganization, "event_id", "organization_id", batch_size, pick(EVENTS)
+        legacy.EventOrganization, "event_id", "organization_id", batch_size, pick(EVENTS), span
     )
-    for row in _rows(legacy.Event, batch_size, pick(EVENTS)):
+    for row in _rows(legacy.Event, batch_size, pick(EVENTS), span):
         key = key_of(row["id"])
         row["co_organizers"] = sorted(co_organizers.get(key, []))
         row["facilitators"] = sorted(facilitators.get(key, []))
@@ -93,13 +107,20 @@ def read_snapshot(
         snap.events[key] = row
 
     assignees = _grouped(
-        legacy.StaffTaskAssignee, "stafftask_id", "user_id", batch_size, pick(TASKS)
+        legacy.StaffTaskAssignee, "stafftask_id", "user_id", batch_size, pick(TASKS), span
     )
-    teams = _grouped(legacy.StaffTaskTeam, "stafftask_id", "staffteam_id", batch_size, pick(TASKS))
+    teams = _grouped(
+        legacy.StaffTaskTeam, "stafftask_id", "staffteam_id", batch_size, pick(TASKS), span
+    )
     depends = _grouped(
-        legacy.StaffTaskDependency, "from_stafftask_id", "to_stafftask_id", batch_size, pick(TASKS)
+        legacy.StaffTaskDependency,
+        "from_stafftask_id",
+        "to_stafftask_id",
+        batch_size,
+        pick(TASKS),
+        span,
     )
-    for row in _rows(legacy.StaffTask, batch_size, pick(TASKS)):
+    for row in _rows(legacy.StaffTask, batch_size, pick(TASKS), span):
         key = key_of(row["id"])
         row["assignees"] = sorted(assignees.get(key, []))
         row["teams"] = sorted(teams.get(key, []))

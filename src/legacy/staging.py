@@ -44,7 +44,9 @@ _DECIMALS = ("allocated_budget", "actual_expenditure")
 @dataclass
 class StageResult:
     rows: int = 0
+    #: batches reused from an interrupted run; reused as applied by an earlier run; staged now
     batches_reused: int = 0
+    batches_applied: int = 0
     batches_staged: int = 0
     #: the index read for staging (its people tables serve the final step)
     index: Snapshot | None = None
@@ -112,7 +114,7 @@ def stage(
     ctx = Context(index, people, migrated=migrated_origins_all())
     done = {
         (b.source, b.number): b
-        for b in StagedBatch.objects.only("id", "source", "number", "fingerprint")
+        for b in StagedBatch.objects.only("id", "source", "number", "fingerprint", "applied")
     }
     selected = [s for s in ORDER if s in sources]
     result = StageResult(index=index)
@@ -123,11 +125,15 @@ def stage(
         numbers = range((len(keys) + batch_size - 1) // batch_size)
         for number in numbers:
             chunk = keys[number * batch_size : (number + 1) * batch_size]
-            rows = read_snapshot(batch_size, only={source: chunk}, lookups=False).rows(source)
+            old_rows = read_snapshot(batch_size, only={source: chunk}, lookups=False, span=True)
+            rows = old_rows.rows(source)
             fingerprint = hashlib.sha256(repr([chunk, rows]).encode()).hexdigest()
             earlier = done.pop((source, number), None)
             if earlier is not None and earlier.fingerprint == fingerprint:
-                result.batches_reused += 1
+                if earlier.applied:
+                    result.batches_applied += 1
+                else:
+                    result.batches_reused += 1
                 bar.advance(len(chunk))
                 continue
             with transaction.atomic():
@@ -188,10 +194,29 @@ def _write_staged(batch: StagedBatch, rows: list[tuple[str, str, int, dict]]) ->
 
 
 def clear() -> None:
-    """Empty the staging area (the final step does this in its own transaction)."""
+    """Empty the staging area (archiving the old data does this; so may an operator)."""
     StagedRow.objects.all().delete()
     StagedBatch.objects.all().delete()
     StagingRun.objects.all().delete()
+
+
+def mark_applied(
+    organization: Organization,
+    sources: list[str],
+    batch_size: int,
+    index: Snapshot,
+    unsettled: set[int],
+) -> None:
+    """After a final step: its batches are applied, and the run is signed as the next one will be.
+
+    The final step's transaction calls this. Batches of tables not chosen this time are dropped;
+    a batch with a row that could not be applied (`unsettled` batch ids) stays unapplied, so the
+    next run compares that row again. The signature is taken again now, when the people and items
+    this run created exist, so an unchanged next run gives the same one and keeps every batch.
+    """
+    StagedBatch.objects.exclude(source__in=sources).delete()
+    StagedBatch.objects.filter(source__in=sources).exclude(pk__in=unsettled).update(applied=True)
+    StagingRun.objects.update(signature=run_signature(organization, sources, batch_size, index))
 
 
 def _level(source: str, key: str, ctx: Context) -> int:

@@ -95,7 +95,8 @@ def verify(batch_size: int = 2000) -> Verification:
         result.items[source] = sum(1 for s, _ in ids if s == source)
         for start in range(0, len(keys), batch_size):
             chunk = keys[start : start + batch_size]
-            rows = read_snapshot(batch_size, only={source: chunk}, lookups=False).rows(source)
+            batch = read_snapshot(batch_size, only={source: chunk}, lookups=False, span=True)
+            rows = batch.rows(source)
             _compare(result, source, rows, ctx, ids, links)
             entries = conversation_entries({source: rows}, ids, people.known)
             expected.extend((e["key"], e["work_item_id"]) for e in entries)

@@ -173,8 +173,11 @@ def test_killed_run_continues_from_its_checkpoint_and_equals_a_clean_run(committ
     assert int(reused[1]) + int(reused[2]) == total_batches
 
     assert _outcome() == clean
-    assert not StagedBatch.objects.exists() and not StagedRow.objects.exists()
-    assert not StagingRun.objects.exists()
+    # Every batch is now applied and kept, so an unchanged next run maps nothing again.
+    assert StagedBatch.objects.count() == total_batches
+    assert not StagedBatch.objects.filter(applied=False).exists()
+    assert StagedRow.objects.count() == len(clean["items"])
+    assert StagingRun.objects.count() == 1
     try:
         call_command("verify_workitem_migration", stdout=_Sink())
     except SystemExit as exc:

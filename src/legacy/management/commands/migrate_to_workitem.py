@@ -89,6 +89,11 @@ class Command(BaseCommand):
                 f"Continued an interrupted run: {report.batches_reused} staged batches reused, "
                 f"{report.batches_staged} staged now."
             )
+        if report.batches_applied:
+            out.write(
+                f"Old rows unchanged since the last run: {report.batches_applied} staged batches "
+                f"kept as applied, {report.batches_staged} staged now."
+            )
         out.write(f"{verb}:")
         for source in ORDER:
             if source not in sources:
