@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
@@ -139,10 +141,10 @@ MAX_ITEMS_PER_CHANGE = 500
 def items_changed(item_ids: list[int]) -> None:
     """After a change to items: their watchers hear of status changes, reschedules and moves
     (not of every edited field), batched per item, never about their own change."""
-    for item in WorkItem.objects.filter(pk__in=item_ids[:MAX_ITEMS_PER_CHANGE]):
-        newer, *rest = list(
-            item.history.select_related("history_user").order_by("-history_id")[:2]
-        ) or [None]
+    chosen = item_ids[:MAX_ITEMS_PER_CHANGE]
+    latest = _latest_two_records(chosen)
+    for item in WorkItem.objects.filter(pk__in=chosen):
+        newer, *rest = latest.get(item.pk) or [None]
         if newer is None or not rest:
             continue
         what = _describe(rest[0], newer)
@@ -158,3 +160,21 @@ def items_changed(item_ids: list[int]) -> None:
             f"{{count}} changes to “{item.title}”, the latest by {who}",
             actor_id=newer.history_user_id,
         )
+
+
+def _latest_two_records(item_ids: list[int]) -> dict[int, list]:
+    """The two newest history records of each item, newest first, in one query (a change to
+    hundreds of items, such as a migration's roll-up, asked once per item before)."""
+    history = WorkItem.history.model
+    newest_first = Window(RowNumber(), partition_by=F("id"), order_by=F("history_id").desc())
+    records = (
+        history.objects.filter(id__in=item_ids)
+        .annotate(newness=newest_first)
+        .filter(newness__lte=2)
+        .select_related("history_user")
+        .order_by("id", "newness")
+    )
+    latest: dict[int, list] = {}
+    for record in records:
+        latest.setdefault(record.id, []).append(record)
+    return latest

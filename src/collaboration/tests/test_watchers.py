@@ -159,3 +159,21 @@ def test_five_hundred_watchers_are_told_in_one_job_of_bounded_queries(
     assert Notification.objects.filter(kind="commented").count() == 500
     assert len([q for q in captured if "INSERT" in q["sql"]]) == 1
     assert len([q for q in captured if q["sql"].startswith("SELECT")]) <= 8
+
+
+def test_a_change_to_many_items_reads_their_history_in_one_query(cast, django_assert_num_queries):
+    """A migration's roll-up corrects hundreds of items at once: their last two records are read
+    together, not item by item (nothing here tells anyone: each item has one record only)."""
+    from collaboration.notices import items_changed
+    from testing.builders import branch
+
+    items = branch(cast.office, depth=6)
+    with django_assert_num_queries(2):  # the items, and their newest two records
+        items_changed([i.pk for i in items])
+
+
+def test_watch_involved_adds_each_pair_once_and_counts_only_new_ones(cast, consultation):
+    Watch.objects.filter(work_item=consultation).delete()
+    assert watch_involved([consultation.pk]) == 2  # the manager created it, sofia is assigned
+    assert watch_involved([consultation.pk]) == 0
+    assert Watch.objects.filter(work_item=consultation).count() == 2
