@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -75,13 +75,17 @@ def reject_unknown_fields(fields: Mapping[str, Any]) -> None:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
 
 
-def validate_item_fields(item: WorkItem) -> None:
-    """Field-level checks (required, lengths, choices, ranges), then cross-field rules."""
+def validate_item_fields(item: WorkItem, known_valid: Collection[str] = ()) -> None:
+    """Field-level checks (required, lengths, choices, ranges), then cross-field rules.
+
+    `known_valid` names fields the caller knows hold a valid value (a bulk load passes the
+    fields left at a default that passes these checks), so they are not checked again.
+    """
     errors: dict[str, list[str]] = {}
     if isinstance(item.title, str):
         item.title = item.title.strip()
     try:
-        item.clean_fields(exclude=_NOT_CLEANED)
+        item.clean_fields(exclude=[*_NOT_CLEANED, *known_valid])
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not errors.get("work_type"):

@@ -82,3 +82,27 @@ def test_recompute_repairs_drifted_roll_ups(cast):
     assert recompute_trees([activity.root_id]) == {activity.pk: 80}
     assert WorkItem.objects.get(pk=activity.pk).progress == 80
     assert recompute_trees([activity.root_id]) == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("progress", 150), ("priority", "whenever"), ("status", "sleeping"), ("weight", -1)],
+)
+def test_a_value_set_by_a_load_is_checked_though_its_default_is_trusted(cast, field, value):
+    """Fields left at a valid default are not checked item by item; one that is set always is."""
+    spec = NewItem("p", "project", "Project", organization_id=cast.office.pk, fields={field: value})
+    with pytest.raises(ValidationError, match=field):
+        bulk_create_items([spec])
+    assert not WorkItem.objects.exists()
+
+
+def test_a_top_item_is_its_own_root_and_its_children_share_it(cast):
+    ids = bulk_create_items(
+        [
+            NewItem("p", "project", "Project", organization_id=cast.office.pk),
+            NewItem("t", "task", "Loose task", organization_id=cast.office.pk),
+            NewItem("a", "activity", "Activity", parent_key="p"),
+        ]
+    )
+    roots = dict(WorkItem.objects.values_list("pk", "root_id"))
+    assert roots == {ids["p"]: ids["p"], ids["t"]: ids["t"], ids["a"]: ids["p"]}
