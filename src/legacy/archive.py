@@ -21,6 +21,7 @@ from django.db import connections, transaction
 from . import models as legacy
 from .guard import ALIAS, legacy_writes
 from .mapping.values import plain
+from .staging import clear as clear_staging
 
 FORMAT = "obcms-legacy-archive"
 VERSION = 1
@@ -126,11 +127,15 @@ def verify_archive(path: Path) -> dict[str, Any]:
 
 
 def delete_rows(*, force: bool) -> dict[str, int]:
-    """Remove every legacy row (children first) in one transaction; returns rows deleted."""
+    """Remove every legacy row (children first) in one transaction; returns rows deleted.
+
+    The migration's staging area, which keeps a mapped copy of every row, is emptied too.
+    """
     deleted = {}
     with legacy_writes(force=force), transaction.atomic(using=ALIAS):
         for model in TABLES:
             deleted[model._meta.db_table] = model.objects.all()._raw_delete(ALIAS)
+    clear_staging()
     return deleted
 
 

@@ -46,6 +46,15 @@ def test_archive_delete_restore_round_trip(migrated, tmp_path):
     assert old.StaffTask.objects.get(pk=migrated.report.pk).description == "é" * 10_000
 
 
+def test_deleting_the_rows_empties_the_migrations_staging_area(migrated, tmp_path):
+    from legacy.models import StagedBatch, StagedRow, StagingRun
+
+    assert StagedRow.objects.exists()  # a mapped copy of every row, kept for re-runs
+    run("archive_legacy_data", out=str(tmp_path / "a.zip"), delete=True, force=True)
+    assert not (StagedRow.objects.exists() or StagedBatch.objects.exists())
+    assert not StagingRun.objects.exists()
+
+
 def test_delete_is_refused_while_read_only_without_force(migrated, tmp_path):
     with pytest.raises(CommandError, match=r"read-only.*--force"):
         run("archive_legacy_data", out=str(tmp_path / "a.zip"), delete=True)
