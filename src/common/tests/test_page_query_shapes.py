@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from common.queries.my_work import mine
@@ -107,3 +108,40 @@ def test_nested_search_finds_deep_matches_with_fixed_queries(client, cast, on_po
                 "workitem_title_trgm",
                 "workitem_description_trgm",
             }
+
+
+def _rows_request(client, name: str, parent) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name, args=[parent.pk]), {"depth": 1})
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_expanding_a_wide_parent_costs_what_a_narrow_one_does(client, cast):
+    narrow = item("activity", "Narrow", organization=cast.office)
+    wide = item("activity", "Wide", organization=cast.office)
+    for n in range(3):
+        item("task", f"Narrow task {n}", parent=narrow, assignees=[cast.staff])
+    for n in range(60):
+        item("task", f"Wide task {n}", parent=wide, assignees=[cast.staff, cast.manager])
+    client.force_login(cast.manager)
+    few, _ = _rows_request(client, "common:children", narrow)
+    many, html = _rows_request(client, "common:children", wide)
+    assert html.count('class="tree-row') == 60 and html.count(">Marco, Sofia<") == 60
+    assert many == few
+
+
+def test_expand_all_costs_the_same_for_a_small_or_a_deep_wide_subtree(client, cast):
+    small = item("project", "Small", organization=cast.office)
+    item("task", "Only task", parent=item("activity", "Only activity", parent=small))
+    big = item("project", "Big", organization=cast.office)
+    for a in range(4):
+        activity = item("activity", f"Activity {a}", parent=big)
+        for t in range(8):
+            task = item("task", f"Task {a}.{t}", parent=activity, assignees=[cast.staff])
+            item("subtask", f"Subtask {a}.{t}", parent=task)
+    client.force_login(cast.manager)
+    few, _ = _rows_request(client, "common:expand_all", small)
+    many, html = _rows_request(client, "common:expand_all", big)
+    assert html.count('class="tree-row') == 4 + 32 + 32
+    assert many == few

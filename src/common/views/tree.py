@@ -20,6 +20,7 @@ from common.queries.tree_rows import (
     single_row,
     subtree_rows,
 )
+from common.row_html import render_rows
 from common.services.rules import allowed_child_types, child_type_table
 
 from .helpers import depth_param, error_text, htmx_error, visible_item
@@ -78,16 +79,14 @@ def _depth(request: HttpRequest) -> int:
 @require_GET
 def children(request: HttpRequest, pk: int) -> HttpResponse:
     parent = visible_item(request, pk)
-    rows = children_rows(request.user, parent, _depth(request))
-    return render(request, "common/_rows.html", {"rows": rows})
+    return HttpResponse(render_rows(children_rows(request.user, parent, _depth(request))))
 
 
 @login_required
 @require_GET
 def expand_all(request: HttpRequest, pk: int) -> HttpResponse:
     top = visible_item(request, pk)
-    rows = subtree_rows(request.user, top, _depth(request))
-    return render(request, "common/_rows.html", {"rows": rows})
+    return HttpResponse(render_rows(subtree_rows(request.user, top, _depth(request))))
 
 
 @login_required
@@ -107,5 +106,4 @@ def quick_add(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         status = 403 if isinstance(error, PermissionDenied) else 400
         return htmx_error(error_text(error), status)
-    rows = single_row(request.user, item.pk, _depth(request))
-    return render(request, "common/_rows.html", {"rows": rows})
+    return HttpResponse(render_rows(single_row(request.user, item.pk, _depth(request))))
