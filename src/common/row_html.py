@@ -158,6 +158,12 @@ def _status_options() -> dict[str, SafeString]:
     }
 
 
+def _assignees(row) -> Iterable:
+    """The list `tree_rows_of` prefetched, else the prefetched manager of `with_row_data`."""
+    people = getattr(row, "assignee_list", None)
+    return row.assignees.all() if people is None else people
+
+
 class RowRenderer:
     """What every row of one response shares; `render` turns rows into their markup."""
 
@@ -278,7 +284,7 @@ class RowRenderer:
             progress_edit=progress_edit,
             dates=self.dates(r),
             overdue=_OVERDUE if r.is_overdue else _EMPTY,
-            assignees=_text(", ".join(a.display_name for a in r.assignees.all())),
+            assignees=_text(", ".join(a.display_name for a in _assignees(r))),
             expand_all=expand_all,
             actions=actions,
         )
