@@ -11,14 +11,16 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import DateTimeField, F, JSONField, Max
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
+from common.id_lists import ids_in
 from common.models import Status, WorkItem
 from common.progress import recompute_trees
 from common.tree import depths_of
@@ -79,6 +81,25 @@ def _valid_defaults() -> frozenset[str]:
     return frozenset(valid)
 
 
+class _Parent(NamedTuple):
+    """What a load needs of an existing parent (a tuple: thousands are read per chunk)."""
+
+    pk: int
+    work_type: str
+    organization_id: int
+    root_id: int | None
+
+
+def _existing_parents(ids: set[int]) -> dict[int, _Parent]:
+    if not ids:
+        return {}
+    chosen, params = ids_in(ids)
+    rows = WorkItem.objects.filter(pk__in=RawSQL(chosen, params)).values_list(
+        "id", "work_type", "organization_id", "root_id"
+    )
+    return {row[0]: _Parent(*row) for row in rows}
+
+
 def _fail(spec: NewItem, exc: ValidationError) -> ValidationError:
     details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
     return ValidationError({"items": f"{spec.key!r} ({spec.title[:60]}): {details}"})
@@ -103,12 +124,7 @@ def bulk_create_items(
     if len(by_key) != len(specs):
         raise ValidationError({"items": "Every item needs a unique key."})
     existing_parents = {s.parent_id for s in specs if s.parent_id is not None}
-    parents = {
-        w.pk: w
-        for w in WorkItem.objects.filter(pk__in=existing_parents).only(
-            "id", "work_type", "organization_id", "root_id"
-        )
-    }
+    parents = _existing_parents(existing_parents)
     if missing := existing_parents - parents.keys():
         raise ValidationError({"items": f"Parent item {min(missing)} does not exist."})
     parent_depth = depths_of(parents)
@@ -168,8 +184,9 @@ def bulk_create_items(
         top = WorkItem.objects.filter(parent_id=None).order_by().aggregate(last=Max("position"))
         next_position[None] = top["last"] or 0
     if existing_parents:
+        chosen, params = ids_in(existing_parents)
         next_position.update(
-            WorkItem.objects.filter(parent_id__in=existing_parents)
+            WorkItem.objects.filter(parent_id__in=RawSQL(chosen, params))
             .order_by()
             .values("parent_id")
             .annotate(last=Max("position"))
