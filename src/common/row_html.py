@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable, Iterable
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
@@ -117,13 +118,18 @@ def _escaped(value):
 
 
 def _url_for(name: str) -> Callable[[int], SafeString]:
-    """One reversal per response; each row's URL is then the prefix, its pk and the suffix.
+    """Each row's URL is a prefix, its pk and a suffix, found by one reversal per URL name.
 
-    Prefix and suffix are escaped here, once; the pk is an int, so the URL needs no escaping."""
-    prefix, suffix = (
-        html.escape(part) for part in reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
-    )
+    Prefix and suffix are escaped once; the pk is an int, so the URL needs no escaping."""
+    prefix, suffix = _url_parts(name, get_script_prefix(), get_urlconf())
     return lambda pk: SafeString(f"{prefix}{int(pk)}{suffix}")
+
+
+@cache
+def _url_parts(name: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    """Reversed once per process (and per script prefix and URLconf, which shape the URL)."""
+    prefix, suffix = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+    return html.escape(prefix), html.escape(suffix)
 
 
 def _escaped_table(choices: list[tuple[str, str]]) -> tuple[dict, dict]:
@@ -139,6 +145,7 @@ def _text(value) -> SafeString:
     return SafeString(html.escape(str(value)))
 
 
+@cache
 def _status_options() -> dict[str, SafeString]:
     """The status `<select>`'s options with each status selected: built once, not per row."""
     choices = Status.choices
