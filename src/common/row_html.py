@@ -23,6 +23,7 @@ import html
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -121,14 +122,14 @@ def _url_for(name: str) -> Callable[[int], SafeString]:
     """Each row's URL is a prefix, its pk and a suffix, found by one reversal per URL name.
 
     Prefix and suffix are escaped once; the pk is an int, so the URL needs no escaping."""
-    prefix, suffix = _url_parts(name, get_script_prefix(), get_urlconf())
+    prefix, suffix = _url_parts(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return lambda pk: SafeString(f"{prefix}{int(pk)}{suffix}")
 
 
 @cache
 def _url_parts(name: str, script_prefix: str, urlconf) -> tuple[str, str]:
     """Reversed once per process (and per script prefix and URLconf, which shape the URL)."""
-    prefix, suffix = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+    prefix, suffix = reverse(name, urlconf, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
     return html.escape(prefix), html.escape(suffix)
 
 
