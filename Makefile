@@ -97,7 +97,7 @@ drill: install assets
 # BENCH_TIMEOUT seconds (the defaults take well under an hour on 2 shared cores).
 BENCH_SIZES ?= 10000,100000
 BENCH_DB ?= both
-BENCH_SUITES ?= core,pages,feed
+BENCH_SUITES ?= core,pages,feed,throughput
 BENCH_TIMEOUT ?= 1800
 
 bench: install

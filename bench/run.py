@@ -197,6 +197,17 @@ def child(suite: str, engine: str, size: int) -> None:
             cells = f"{median:.1f} | {p95:.1f} | {on_primary} | {on_replica} | {rate:.1f}"
             print(f"| {label} | {cells} |")
         print()
+    elif suite == "throughput":
+        from bench.throughput_bench import run as run_throughput
+        from bench.throughput_bench import table as throughput_table
+
+        items, events, redis, rows = run_throughput(size)
+        version = (
+            connection.cursor().connection.info.server_version
+            if engine == "postgres"
+            else (connection.Database.sqlite_version)
+        )
+        print(throughput_table(engine, version, items, events, redis, rows))
     else:
         raise SystemExit(f"unknown suite {suite}")
 
