@@ -39,6 +39,8 @@ REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 CLIENTS = 8
+#: Python threads per worker; the Dockerfile's value unless BENCH_BLOCKING_THREADS says otherwise.
+BLOCKING_THREADS = int(os.environ.get("BENCH_BLOCKING_THREADS", "4"))
 SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "10"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "throughput-bench-Pa55"
@@ -99,7 +101,7 @@ def _start(workers: int, env: dict[str, str]) -> subprocess.Popen:
         "--workers",
         str(workers),
         "--blocking-threads",
-        "4",
+        str(BLOCKING_THREADS),
         "--no-ws",
         "obcms.wsgi:application",
     ]
