@@ -10,6 +10,7 @@ one, cannot be assigned here; the importer reports each such case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
@@ -46,6 +47,23 @@ class PeopleMap:
         return sorted(set(result))
 
 
+def _our_people(legacy_users: list[dict]) -> Callable[[str], User | None]:
+    """Who each old user name is here: the same user name, else the same one in any case.
+
+    One query for the exact names; only when some are missing, one more for everyone (an
+    office has hundreds of people), so both `build_people` and `plan_people` match alike.
+    """
+    ours = {
+        u.username: u
+        for u in User.objects.filter(username__in=[u["username"] for u in legacy_users])
+    }
+    lowered: dict[str, User] = {}
+    if any(u["username"] not in ours for u in legacy_users):
+        for user in User.objects.order_by("pk"):
+            lowered.setdefault(user.username.lower(), user)
+    return lambda username: ours.get(username) or lowered.get(username.lower())
+
+
 def build_people(
     organization: Organization,
     legacy_users: list[dict],
@@ -56,17 +74,11 @@ def build_people(
 ) -> PeopleMap:
     people = PeopleMap(organization)
     people.legacy_usernames = {u["id"]: u["username"] for u in legacy_users}
-    ours = {
-        u.username: u for u in User.objects.filter(username__in=people.legacy_usernames.values())
-    }
-    lowered: dict[str, User] = {}
-    if any(u["username"] not in ours for u in legacy_users):
-        for user in User.objects.order_by("pk"):  # one query; an office has hundreds of people
-            lowered.setdefault(user.username.lower(), user)
+    our_person = _our_people(legacy_users)
     staff = Group.objects.filter(name=roles.STAFF).first()
     viewer = Group.objects.filter(name=roles.VIEWER).first()
     for legacy in legacy_users:
-        user = ours.get(legacy["username"]) or lowered.get(legacy["username"].lower())
+        user = our_person(legacy["username"])
         if user is None and create:
             user = User(
                 username=legacy["username"],
@@ -135,15 +147,9 @@ def plan_people(
     """
     people = PeopleMap(organization)
     people.legacy_usernames = {u["id"]: u["username"] for u in legacy_users}
-    ours = {
-        u.username: u for u in User.objects.filter(username__in=people.legacy_usernames.values())
-    }
-    lowered: dict[str, User] = {}
-    if any(u["username"] not in ours for u in legacy_users):
-        for user in User.objects.order_by("pk"):
-            lowered.setdefault(user.username.lower(), user)
+    our_person = _our_people(legacy_users)
     for legacy in legacy_users:
-        user = ours.get(legacy["username"]) or lowered.get(legacy["username"].lower())
+        user = our_person(legacy["username"])
         people.known[legacy["id"]] = legacy["id"]
         if user is None:
             active, organization_id = legacy["is_active"], organization.pk
