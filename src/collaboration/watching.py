@@ -41,7 +41,6 @@ def watch_involved(item_ids: list[int]) -> int:
         return 0
     quote = connection.ops.quote_name
     items_sql, items_params = ids_in(item_ids)
-    assigned_sql, assigned_params = ids_in(item_ids)
     sql = (
         f"INSERT INTO {quote(Watch._meta.db_table)} (work_item_id, user_id, subtree, created_at) "
         "SELECT pairs.item_id, pairs.user_id, %s, %s FROM ("
@@ -49,12 +48,12 @@ def watch_involved(item_ids: list[int]) -> int:
         f"WHERE created_by_id IS NOT NULL AND id IN ({items_sql}) "
         "UNION "
         f"SELECT workitem_id, user_id FROM {quote(WorkItem.assignees.through._meta.db_table)} "
-        f"WHERE workitem_id IN ({assigned_sql})"
+        f"WHERE workitem_id IN ({items_sql})"
         ") AS pairs WHERE true ON CONFLICT (work_item_id, user_id) DO NOTHING"
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [False, now, *items_params, *assigned_params])
+        cursor.execute(sql, [False, now, *items_params, *items_params])
         return max(cursor.rowcount, 0)
 
 
