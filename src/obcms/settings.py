@@ -276,6 +276,9 @@ CALENDAR_LONG_EVENT_DAYS = env.int("CALENDAR_LONG_EVENT_DAYS", default=14)
 # validator for this long; 0 turns it off. Bodies larger than the limit are not kept.
 CALENDAR_BODY_CACHE_SECONDS = env.int("CALENDAR_BODY_CACHE_SECONDS", default=600)
 CALENDAR_BODY_CACHE_MAX_BYTES = env.int("CALENDAR_BODY_CACHE_MAX_BYTES", default=8_000_000)
+# With a shared cache (Redis), each web process also keeps the bodies it served last, up to this
+# many bytes, so an unchanged window is not fetched from Redis again; 0 turns that off.
+CALENDAR_BODY_LOCAL_BYTES = env.int("CALENDAR_BODY_LOCAL_BYTES", default=32_000_000)
 USE_I18N = True
 USE_TZ = True
 

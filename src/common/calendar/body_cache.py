@@ -4,17 +4,73 @@ The validator already changes whenever anything a response shows could have chan
 what they may see, the flags, the parameters, the latest change of any visible item), so an
 unchanged window is one validator query and a cache read instead of three data queries and the
 encoding. In production the cache is Redis, shared by every web process; otherwise local memory.
+
+In front of a shared cache each process also keeps the bodies it served last in its own memory
+(`CALENDAR_BODY_LOCAL_BYTES`): a month of a 10,000-item office is half a megabyte, and fetching
+it from Redis on every request was the largest share of an unchanged feed's answer. A key names
+one validator, so a process's copy can never be staler than Redis's: a change moves the
+validator and the next request asks for a different key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 
 PREFIX = "calendar-body:"
+
+
+class _ProcessBodies:
+    """Bodies by key, newest use last, at most `limit` bytes, each kept `seconds` at most.
+
+    Web servers answer from several threads of one process, so every access holds a lock; the
+    work under it is a dictionary move, never a build.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, body: bytes, seconds: int, limit: int) -> None:
+        if len(body) > limit:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + seconds, body)
+            self._bytes += len(body)
+            while self._bytes > limit:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        self._bytes -= len(self._entries.pop(key)[1])
+
+
+process_bodies = _ProcessBodies()
 
 
 def cached_body(etag: str, variant: str, build: Callable[[], bytes]) -> bytes:
@@ -28,9 +84,17 @@ def cached_body(etag: str, variant: str, build: Callable[[], bytes]) -> bytes:
         return build()
     label = hashlib.sha256(variant.encode()).hexdigest()[:16]
     key = f"{PREFIX}{etag.strip(chr(34))}:{label}"
-    body = cache.get(key)
+    shared = caches["default"]
+    # With local memory as the cache itself, a second copy in the same process would be waste.
+    local_limit = 0 if isinstance(shared, LocMemCache) else settings.CALENDAR_BODY_LOCAL_BYTES
+    if local_limit > 0 and (body := process_bodies.get(key)) is not None:
+        return body
+    body = shared.get(key)
     if body is None:
         body = build()
-        if len(body) <= settings.CALENDAR_BODY_CACHE_MAX_BYTES:
-            cache.set(key, body, seconds)
+        if len(body) > settings.CALENDAR_BODY_CACHE_MAX_BYTES:
+            return body
+        shared.set(key, body, seconds)
+    if local_limit > 0:
+        process_bodies.put(key, body, seconds, local_limit)
     return body

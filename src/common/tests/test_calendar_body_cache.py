@@ -31,7 +31,10 @@ SRC = Path(__file__).resolve().parents[2]
 def fresh_cache():
     from django.core.cache import cache
 
+    from common.calendar.body_cache import process_bodies
+
     cache.clear()
+    process_bodies.clear()
 
 
 def data_queries(captured) -> list[str]:
@@ -167,6 +170,78 @@ print(json.dumps({{"body": body.decode(), "build": any(
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer["body"] == built_here.decode()
     assert answer["build"] is False
+
+
+@pytest.fixture
+def redis_cache():
+    """The default cache is Redis (as in production) under this test's own keys."""
+    url = _redis_url()
+    if url is None:
+        pytest.fail("Redis is not reachable at 127.0.0.1:6379; .ci/run starts it.")
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"body-{uuid.uuid4().hex[:8]}",
+        }
+    }
+    with override_settings(CACHES=shared):
+        from django.core.cache import caches
+
+        yield caches["default"]
+        caches["default"].clear()
+
+
+def builds(captured) -> bool:
+    return any("common_workitem_assignees" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_web_process_answers_a_window_it_served_from_its_own_memory(client, cast, redis_cache):
+    client.force_login(cast.staff)
+    item("task", "Visit", organization=cast.office, due_date=dt.date(2026, 5, 4))
+    first = client.get(FEED, MAY).content
+    redis_cache.clear()  # Redis no longer holds the body: only this process can answer
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(FEED, MAY).content
+    assert again == first
+    assert not builds(captured)
+
+
+def test_a_change_is_shown_at_once_whatever_the_process_kept(client, cast, redis_cache):
+    client.force_login(cast.staff)
+    task = item("task", "Print agenda", organization=cast.office, due_date=dt.date(2026, 5, 4))
+    assert [e["title"] for e in client.get(FEED, MAY).json()] == ["Print agenda"]
+    update_work_item(None, task, title="Print the map")
+    assert [e["title"] for e in client.get(FEED, MAY).json()] == ["Print the map"]
+
+
+def test_a_process_keeps_no_more_bodies_than_its_byte_limit(client, cast, redis_cache):
+    client.force_login(cast.staff)
+    for day in (4, 5, 6):
+        item("task", f"Visit {day}", organization=cast.office, due_date=dt.date(2026, 5, day))
+    windows = [{"start": f"2026-05-0{day}", "end": f"2026-05-0{day + 1}"} for day in (4, 5, 6)]
+    one_body = len(client.get(FEED, windows[0]).content)
+    with override_settings(CALENDAR_BODY_LOCAL_BYTES=2 * one_body + 10):
+        for window in windows:
+            client.get(FEED, window)
+        redis_cache.clear()
+        with CaptureQueriesContext(connection) as newest:
+            client.get(FEED, windows[2])
+        with CaptureQueriesContext(connection) as oldest:
+            client.get(FEED, windows[0])
+    assert not builds(newest)
+    assert builds(oldest)
+
+
+@override_settings(CALENDAR_BODY_LOCAL_BYTES=0)
+def test_the_process_copy_can_be_turned_off(client, cast, redis_cache):
+    client.force_login(cast.staff)
+    item("task", "Visit", organization=cast.office, due_date=dt.date(2026, 5, 4))
+    client.get(FEED, MAY)
+    redis_cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(FEED, MAY)
+    assert builds(captured)
 
 
 def _database_url() -> str:
