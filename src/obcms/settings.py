@@ -146,14 +146,20 @@ _POSTGRES_OPTIONS = " ".join(
 )
 
 
-def _with_session_settings(database: dict) -> None:
-    """Ask PostgreSQL for POSTGRES_SESSION_SETTINGS on every connection to `database`."""
+def _our_postgres_connections(database: dict) -> None:
+    """Connections to `database` ask PostgreSQL for POSTGRES_SESSION_SETTINGS.
+
+    The backend is Django's own with a health check that looks at the idle socket before it
+    spends a round trip on `SELECT 1` (obcms.postgresql.base).
+    """
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "obcms.postgresql"
     if "postgresql" in database["ENGINE"] and _POSTGRES_OPTIONS:
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} {_POSTGRES_OPTIONS}".strip()
 
 
-_with_session_settings(DATABASES["default"])
+_our_postgres_connections(DATABASES["default"])
 # The old OBCMS database the cut-over reads (`legacy` app). Default: our own database, where the
 # legacy tables may live beside ours; a separate copy is named by LEGACY_DATABASE_URL.
 _legacy_url = env.str("LEGACY_DATABASE_URL", default="")
@@ -182,7 +188,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         _replica.setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env.int("REPLICA_CONNECT_TIMEOUT", default=2)
         )
-        _with_session_settings(_replica)
+        _our_postgres_connections(_replica)
         # The test suite never creates a database on a replica: it reads the primary's.
         _replica["TEST"] = {"MIRROR": "default"}
         DATABASES[f"replica_{_number}"] = _replica
