@@ -16,8 +16,8 @@ class AccountsConfig(AppConfig):
 
         from .admin_scope import check_admin_scoping
         from .login import on_logged_in, on_login_failed
-        from .models import User
-        from .permission_cache import forget_all
+        from .models import Organization, User
+        from .permission_cache import forget_all, person_changed
 
         post_migrate.connect(_ensure_roles_after_common, dispatch_uid="accounts.roles")
         user_login_failed.connect(on_login_failed, dispatch_uid="accounts.signin_failed")
@@ -27,9 +27,12 @@ class AccountsConfig(AppConfig):
         for through in (User.groups.through, User.user_permissions.through):
             m2m_changed.connect(forget_all, sender=through, dispatch_uid=f"perms.{through}")
         m2m_changed.connect(forget_all, sender=Group.permissions.through, dispatch_uid="perms.g")
-        for model in (Group, Permission):
+        for model in (Group, Permission, Organization):
             post_save.connect(forget_all, sender=model, dispatch_uid=f"perms.save.{model}")
             post_delete.connect(forget_all, sender=model, dispatch_uid=f"perms.delete.{model}")
+        # A signed-in person is read from the cache too: any save or deletion supersedes it.
+        post_save.connect(person_changed, sender=User, dispatch_uid="person.save")
+        post_delete.connect(person_changed, sender=User, dispatch_uid="person.delete")
 
 
 def _ensure_roles_after_common(sender, app_config=None, **kwargs) -> None:

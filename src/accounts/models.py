@@ -69,6 +69,27 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def _cached_session_hashes(self) -> tuple[str, tuple[str, ...]] | None:
+        """The session hashes a person read from the shared cache came with, if still valid.
+
+        Such a person has no password hash in memory (`accounts.permission_cache`). Once the
+        password is loaded or set on this instance, the hashes follow the password again.
+        """
+        if "password" in self.__dict__:
+            return None
+        return self.__dict__.get("_session_auth_hashes")
+
+    def get_session_auth_hash(self) -> str:
+        known = self._cached_session_hashes()
+        return known[0] if known else super().get_session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        known = self._cached_session_hashes()
+        if known:
+            yield from known[1]
+        else:
+            yield from super().get_session_auth_fallback_hash()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

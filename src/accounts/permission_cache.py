@@ -1,23 +1,38 @@
-"""Permissions read from the shared cache instead of two database queries on every request.
+"""The signed-in person and their permissions read from the shared cache, not the database.
 
-Every page and API call asks `has_perm` several times; Django's ModelBackend answers from two
-queries (the person's own permissions and their groups') once per request. The answer changes
-only when someone's groups or a group's permissions change, so it is kept in the cache under a
-*generation* that every such change replaces: one changed role anywhere makes every cached set
-unreachable at once, in every web process sharing the cache (Redis). With a cache of its own
-per process (local memory), a change in one process could not reach the others, so the cache is
-on only when PERMISSION_CACHE_SECONDS > 0 (by default: when REDIS_URL is set).
+Every page and API call needs the person (Django's authentication middleware) and asks
+`has_perm` several times; without this module that is a statement for the person and two for
+the permission set on every request. Both change rarely, so with a cache shared by every web
+process (Redis) they are kept there, read together in one round trip:
+
+* A permission set is kept under a *generation* that every change of a role, a group's
+  permissions or an organisation replaces: one change anywhere makes every cached set (and every
+  cached person) unreachable at once, in every process.
+* A person is kept under their own *version*, replaced after any save or deletion of that
+  person commits. The reader takes the version before it reads the database, so an entry built
+  from a row that was being changed meanwhile carries the old version and is never used.
+* A cached person never carries the password hash. Sessions are checked against the hashes
+  computed when the entry was built (under the current SECRET_KEY and its fallbacks, which name
+  the entry); anything that needs the password itself loads it from the database.
+
+With a cache of its own per process (local memory), a change in one process could not reach the
+others, so all of this is on only when PERMISSION_CACHE_SECONDS > 0 (by default: when REDIS_URL
+is set). A change made behind Django's back (raw SQL, `QuerySet.update` on people) is seen once
+the entry expires, after PERMISSION_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
+import copy
 import uuid
-from functools import partial
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.crypto import salted_hmac
 
 GENERATION_KEY = "permissions:generation"
 
@@ -38,43 +53,137 @@ def forget_all(**_signal) -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _key(user) -> str:
-    # The join time tells apart two people who had the same id in databases restored or
-    # rebuilt under one cache; the superuser flag changes the answer without a group change.
+def person_changed(sender, instance, **_signal) -> None:
+    """A person was saved or deleted: their cached entry is stale once the change commits."""
+    if settings.PERMISSION_CACHE_SECONDS <= 0:
+        return
+    key = _version_key(instance.pk)
+
+    def supersede() -> None:
+        cache.set(key, uuid.uuid4().hex, None)
+
+    # Now, so that this very transaction's later reads miss the entry, and again once the
+    # change commits: a request that read the old row in between wrote an entry under the
+    # version set now, which the second change supersedes.
+    supersede()
+    transaction.on_commit(supersede)
+
+
+def _version_key(pk) -> str:
+    return f"person-version:{pk}"
+
+
+@lru_cache(maxsize=4)
+def _secrets_label(secret: str, fallbacks: tuple[str, ...]) -> str:
+    # Names the secrets the stored session hashes were computed with, revealing none of them.
+    return salted_hmac(
+        "accounts.person-cache", "|".join(fallbacks), secret=secret, algorithm="sha256"
+    ).hexdigest()[:16]
+
+
+def _person_key(pk) -> str:
+    label = _secrets_label(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    return f"person:{label}:{pk}"
+
+
+def _permissions_key(pk) -> str:
+    return f"permissions:{pk}"
+
+
+def _version(found: dict, pk) -> str:
+    """The person's current version; a missing one (never changed, or evicted) starts anew."""
+    key = _version_key(pk)
+    current = found.get(key)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(key, current, None):
+            current = cache.get(key) or current
+    return current
+
+
+def _for_the_cache(user):
+    """A copy of `user` without the password hash, and the hashes its sessions are checked by."""
+    hashes = (user.get_session_auth_hash(), tuple(user.get_session_auth_fallback_hash()))
+    kept = copy.copy(user)
+    del kept.__dict__["password"]  # deferred: loaded from the database if anything asks for it
+    return kept, hashes
+
+
+def _permissions_of(entry, user, generation_now: str) -> frozenset | None:
+    """The cached set if it was computed under this generation for this very person.
+
+    The join time tells apart two people who had the same id in databases restored or rebuilt
+    under one cache; the superuser flag changes the answer without a group change.
+    """
+    if entry is None or entry[0] != generation_now:
+        return None
     joined = user.date_joined.timestamp() if user.date_joined else 0
-    return f"permissions:{user.pk}:{joined}:{int(user.is_superuser)}"
+    if entry[1] != (joined, user.is_superuser):
+        return None
+    return entry[2]
 
 
 def _cached_set(user, seconds: int, compute) -> frozenset:
     """The person's set from the cache if it was stored under the current generation.
 
-    The generation and the person's entry are read in one round trip (`get_many`): this runs
-    on every signed-in request, and a second trip to Redis was a measurable share of an
-    unchanged feed's answer. The entry carries the generation it was computed under, so a
-    changed role anywhere still makes every stored set stale at once.
+    Usually `get_user` has already read it in the same round trip as the person; this is the
+    path for a person who did not come from the session (an API token, a test's force_login).
     """
-    key = _key(user)
-    found = cache.get_many([GENERATION_KEY, key])
+    found = cache.get_many([GENERATION_KEY, _permissions_key(user.pk)])
     current = found.get(GENERATION_KEY) or generation()
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
-        return entry[1]
+    permissions = _permissions_of(found.get(_permissions_key(user.pk)), user, current)
+    if permissions is not None:
+        return permissions
     permissions = frozenset(compute())
-    cache.set(key, (current, permissions), seconds)
+    _store_permissions(user, current, permissions, seconds)
     return permissions
 
 
+def _store_permissions(user, generation_now: str, permissions: frozenset, seconds: int) -> None:
+    joined = user.date_joined.timestamp() if user.date_joined else 0
+    entry = (generation_now, (joined, user.is_superuser), permissions)
+    cache.set(_permissions_key(user.pk), entry, seconds)
+
+
 class CachedPermissionsBackend(ModelBackend):
-    """ModelBackend whose per-person permission set is kept in the shared cache."""
+    """ModelBackend whose signed-in person and permission set are kept in the shared cache."""
 
     def get_user(self, user_id):
+        seconds = settings.PERMISSION_CACHE_SECONDS
+        user = self._from_cache(user_id, seconds) if seconds > 0 else self._from_database(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def _from_database(self, user_id, using: str | None = None):
         # Every page names the person's organisation in its header: fetch it with the person.
         User = get_user_model()
+        people = User._default_manager.db_manager(using).select_related("organization")
         try:
-            user = User._default_manager.select_related("organization").get(pk=user_id)
+            return people.get(pk=user_id)
         except User.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+
+    def _from_cache(self, user_id, seconds: int):
+        person_key, permissions_key = _person_key(user_id), _permissions_key(user_id)
+        found = cache.get_many([GENERATION_KEY, _version_key(user_id), person_key, permissions_key])
+        generation_now = found.get(GENERATION_KEY) or generation()
+        version = _version(found, user_id)
+        entry = found.get(person_key)
+        if entry is not None and entry[:2] == (generation_now, version):
+            user, hashes = entry[2], entry[3]
+        else:
+            # Generation and version were read first: if the person changes while this reads
+            # the database, the entry written below already carries a superseded version. The
+            # primary, never a replica: a lagging replica's old row would be kept as current.
+            user = self._from_database(user_id, using=DEFAULT_DB_ALIAS)
+            if user is None:
+                return None
+            kept, hashes = _for_the_cache(user)
+            cache.set(person_key, (generation_now, version, kept, hashes), seconds)
+        user.__dict__["_session_auth_hashes"] = hashes
+        permissions = _permissions_of(found.get(permissions_key), user, generation_now)
+        if permissions is not None and user.is_active:
+            user._perm_cache = set(permissions)
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         seconds = settings.PERMISSION_CACHE_SECONDS

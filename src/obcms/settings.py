@@ -240,8 +240,8 @@ CACHES = {
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Permission sets are kept in the cache (accounts.permission_cache) when the cache is shared by
-# every process (Redis); 0 asks the database on every request.
+# The signed-in person and their permission set are kept in the cache (accounts.permission_cache)
+# when the cache is shared by every process (Redis); 0 asks the database on every request.
 AUTHENTICATION_BACKENDS = ["accounts.permission_cache.CachedPermissionsBackend"]
 PERMISSION_CACHE_SECONDS = env.int("PERMISSION_CACHE_SECONDS", default=900 if REDIS_URL else 0)
 # Sessions are read from the shared cache (falling back to the database) when there is one.
