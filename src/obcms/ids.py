@@ -30,7 +30,25 @@ def is_id(value) -> bool:
     return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A choice list read by one ordinary query.
+
+    Django reads a choice list with `QuerySet.iterator()`, which on PostgreSQL opens a
+    server-side cursor: three round trips (declare, fetch, close) for the few dozen teams or
+    organisations a select offers, on every page that draws one. The list is small and drawn
+    whole, so reading it at once costs one.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class BoundedModelChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
     def to_python(self, value):
         if value not in self.empty_values and not is_id(value):
             raise forms.ValidationError(
@@ -40,6 +58,8 @@ class BoundedModelChoiceField(forms.ModelChoiceField):
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedChoiceIterator
+
     def _check_values(self, value):
         for item in value:
             if not is_id(item):

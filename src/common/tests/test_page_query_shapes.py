@@ -145,3 +145,22 @@ def test_expand_all_costs_the_same_for_a_small_or_a_deep_wide_subtree(client, ca
     many, html = _rows_request(client, "common:expand_all", big)
     assert html.count('class="tree-row') == 4 + 32 + 32
     assert many == few
+
+
+def test_the_tree_pages_choice_lists_are_read_without_a_server_side_cursor(
+    client, cast, monkeypatch
+):
+    """Teams and organisations in the filter are a short list each: one ordinary query, not a
+    cursor opened, fetched and closed (three round trips on PostgreSQL) for each select."""
+    cursors_opened = []
+    chunked = connection.chunked_cursor
+
+    def counting_chunked_cursor():
+        cursors_opened.append(True)
+        return chunked()
+
+    client.force_login(cast.manager)
+    monkeypatch.setattr(connection, "chunked_cursor", counting_chunked_cursor)
+    page = client.get(reverse("common:tree")).content.decode()
+    assert cast.field_team.name in page
+    assert cursors_opened == []
