@@ -48,25 +48,30 @@ def generation() -> str:
     return current
 
 
+def _supersede(key: str) -> None:
+    """Give `key` a new value now and again once the current transaction commits.
+
+    Now, so that this very transaction's later reads miss what was cached; again after the
+    commit, because a request that read the old rows in between has written its entry under
+    the value set now, and the second change makes that entry stale too.
+    """
+
+    def replace() -> None:
+        cache.set(key, uuid.uuid4().hex, None)
+
+    replace()
+    transaction.on_commit(replace)
+
+
 def forget_all(**_signal) -> None:
-    """A role or permission changed somewhere: every cached permission set is now stale."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    """A role, a permission or an organisation changed: every cached set and person is stale."""
+    _supersede(GENERATION_KEY)
 
 
 def person_changed(sender, instance, **_signal) -> None:
-    """A person was saved or deleted: their cached entry is stale once the change commits."""
-    if settings.PERMISSION_CACHE_SECONDS <= 0:
-        return
-    key = _version_key(instance.pk)
-
-    def supersede() -> None:
-        cache.set(key, uuid.uuid4().hex, None)
-
-    # Now, so that this very transaction's later reads miss the entry, and again once the
-    # change commits: a request that read the old row in between wrote an entry under the
-    # version set now, which the second change supersedes.
-    supersede()
-    transaction.on_commit(supersede)
+    """A person was saved or deleted: their cached entry is stale."""
+    if settings.PERMISSION_CACHE_SECONDS > 0:
+        _supersede(_version_key(instance.pk))
 
 
 def _version_key(pk) -> str:
