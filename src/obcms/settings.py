@@ -500,9 +500,11 @@ TEST_RESULTS_DIR = env.path("TEST_RESULTS_DIR", default=REPO_DIR / "test-results
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(REPO_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=500.0)
+# One line per request (method, path, status, duration, view, person) at INFO: written with the
+# default LOG_LEVEL, silent when an operator asks for WARNING and above only.
 LOGGING["loggers"]["obcms.requests"] = {
     "handlers": ["console", "file"],
-    "level": "INFO",
+    "level": LOG_LEVEL,
     "propagate": False,
 }
 

@@ -25,6 +25,33 @@ def test_every_request_is_logged_with_its_duration(client, cast, caplog):
     assert "ms view=common:tree" in record.getMessage()
 
 
+def test_an_operator_who_asks_for_warnings_only_gets_no_line_per_request(tmp_path):
+    """LOG_LEVEL=WARNING: the request lines are not written; the default INFO writes them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import django, logging; django.setup(); "
+        "print(logging.getLogger('obcms.requests').isEnabledFor(logging.INFO))"
+    )
+    src = Path(__file__).resolve().parents[2]
+    answers = {}
+    for level in ("WARNING", "INFO"):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "obcms.settings",
+            "LOG_LEVEL": level,
+            "LOG_DIR": str(tmp_path),
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", probe], cwd=src, env=env, capture_output=True, text=True
+        )
+        answers[level] = out.stdout.strip().splitlines()[-1] if out.stdout else out.stderr
+    assert answers == {"WARNING": "False", "INFO": "True"}
+
+
 def test_feedback_is_stored_with_the_page_it_came_from(client, cast):
     client.force_login(cast.staff)
     page = client.get("/feedback/?from=/oobc-management/calendar/").content.decode()
