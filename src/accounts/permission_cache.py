@@ -37,15 +37,24 @@ from django.utils.crypto import salted_hmac
 GENERATION_KEY = "permissions:generation"
 
 
-def generation() -> str:
-    """The current generation; a missing one (a cleared or evicted cache) starts a new one."""
-    current = cache.get(GENERATION_KEY)
+def _current(key: str, found: dict | None = None) -> str:
+    """The stamp under `key` (from `found` if already read); a missing one starts anew.
+
+    A stamp goes missing when the cache is cleared or evicts it, or was never set: a new one
+    makes every entry stored under the old one unreachable, which is what a lost stamp needs.
+    """
+    current = found.get(key) if found is not None else cache.get(key)
     if current is None:
         current = uuid.uuid4().hex
-        # add(): two processes starting a generation at once agree on the first one written.
-        if not cache.add(GENERATION_KEY, current, None):
-            current = cache.get(GENERATION_KEY) or current
+        # add(): two processes starting a stamp at once agree on the first one written.
+        if not cache.add(key, current, None):
+            current = cache.get(key) or current
     return current
+
+
+def generation() -> str:
+    """The current generation of every cached permission set and person."""
+    return _current(GENERATION_KEY)
 
 
 def _supersede(key: str) -> None:
@@ -95,17 +104,6 @@ def _permissions_key(pk) -> str:
     return f"permissions:{pk}"
 
 
-def _version(found: dict, pk) -> str:
-    """The person's current version; a missing one (never changed, or evicted) starts anew."""
-    key = _version_key(pk)
-    current = found.get(key)
-    if current is None:
-        current = uuid.uuid4().hex
-        if not cache.add(key, current, None):
-            current = cache.get(key) or current
-    return current
-
-
 def _for_the_cache(user):
     """A copy of `user` without the password hash, and the hashes its sessions are checked by."""
     hashes = (user.get_session_auth_hash(), tuple(user.get_session_auth_fallback_hash()))
@@ -135,7 +133,7 @@ def _cached_set(user, seconds: int, compute) -> frozenset:
     path for a person who did not come from the session (an API token, a test's force_login).
     """
     found = cache.get_many([GENERATION_KEY, _permissions_key(user.pk)])
-    current = found.get(GENERATION_KEY) or generation()
+    current = _current(GENERATION_KEY, found)
     permissions = _permissions_of(found.get(_permissions_key(user.pk)), user, current)
     if permissions is not None:
         return permissions
@@ -170,8 +168,8 @@ class CachedPermissionsBackend(ModelBackend):
     def _from_cache(self, user_id, seconds: int):
         person_key, permissions_key = _person_key(user_id), _permissions_key(user_id)
         found = cache.get_many([GENERATION_KEY, _version_key(user_id), person_key, permissions_key])
-        generation_now = found.get(GENERATION_KEY) or generation()
-        version = _version(found, user_id)
+        generation_now = _current(GENERATION_KEY, found)
+        version = _current(_version_key(user_id), found)
         entry = found.get(person_key)
         if entry is not None and entry[:2] == (generation_now, version):
             user, hashes = entry[2], entry[3]

@@ -34,6 +34,14 @@ def cached():
         yield
 
 
+def signed_in_with_password(client, person: User, password: str) -> None:
+    """`person` has `password`, is signed in, and has been read into the cache by one page."""
+    person.set_password(password)
+    person.save()
+    client.force_login(person)
+    assert client.get(HOME).status_code == 200
+
+
 def person_statements(client, path: str) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
@@ -97,11 +105,9 @@ def test_changing_ones_password_keeps_one_signed_in_and_ends_the_other_sessions(
 
 
 def test_saving_a_person_read_from_the_cache_keeps_their_password(client, cast):
-    cast.staff.set_password("kept-Pa55word-3")
-    cast.staff.save()
-    client.force_login(cast.staff)
-    client.get(HOME)
     from django.contrib.auth import get_user
+
+    signed_in_with_password(client, cast.staff, "kept-Pa55word-3")
 
     request = client.get(HOME).wsgi_request
     person = get_user(request)
@@ -111,10 +117,7 @@ def test_saving_a_person_read_from_the_cache_keeps_their_password(client, cast):
 
 
 def test_the_cache_never_holds_a_password_hash(client, cast):
-    cast.staff.set_password("secret-Pa55word-4")
-    cast.staff.save()
-    client.force_login(cast.staff)
-    client.get(HOME)
+    signed_in_with_password(client, cast.staff, "secret-Pa55word-4")
     entry = cache.get(_person_key(cast.staff.pk))
     assert entry is not None
     assert cast.staff.password.encode() not in pickle.dumps(entry)
