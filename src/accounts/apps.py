@@ -12,12 +12,18 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.core import checks
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import (
+            m2m_changed,
+            post_delete,
+            post_save,
+            pre_delete,
+            pre_save,
+        )
 
         from .admin_scope import check_admin_scoping
         from .login import on_logged_in, on_login_failed
         from .models import Organization, User
-        from .permission_cache import forget_all, person_changed
+        from .permission_cache import forget_all, person_changing
 
         post_migrate.connect(_ensure_roles_after_common, dispatch_uid="accounts.roles")
         user_login_failed.connect(on_login_failed, dispatch_uid="accounts.signin_failed")
@@ -31,8 +37,8 @@ class AccountsConfig(AppConfig):
             post_save.connect(forget_all, sender=model, dispatch_uid=f"perms.save.{model}")
             post_delete.connect(forget_all, sender=model, dispatch_uid=f"perms.delete.{model}")
         # A signed-in person is read from the cache too: any save or deletion supersedes it.
-        post_save.connect(person_changed, sender=User, dispatch_uid="person.save")
-        post_delete.connect(person_changed, sender=User, dispatch_uid="person.delete")
+        pre_save.connect(person_changing, sender=User, dispatch_uid="person.save")
+        pre_delete.connect(person_changing, sender=User, dispatch_uid="person.delete")
 
 
 def _ensure_roles_after_common(sender, app_config=None, **kwargs) -> None:

@@ -8,17 +8,19 @@ process (Redis) they are kept there, read together in one round trip:
 * A permission set is kept under a *generation* that every change of a role, a group's
   permissions or an organisation replaces: one change anywhere makes every cached set (and every
   cached person) unreachable at once, in every process.
-* A person is kept under their own *version*, replaced after any save or deletion of that
-  person commits. The reader takes the version before it reads the database, so an entry built
-  from a row that was being changed meanwhile carries the old version and is never used.
+* A person is kept under their own *version*, replaced before any save or deletion of that
+  person and again once it commits. The reader takes the version before it reads the database,
+  so an entry built from a row that was being changed meanwhile carries a superseded version.
+* Both are read from the primary, never a replica: a lagging replica's rows would be kept as
+  current for minutes.
 * A cached person never carries the password hash. Sessions are checked against the hashes
   computed when the entry was built (under the current SECRET_KEY and its fallbacks, which name
   the entry); anything that needs the password itself loads it from the database.
 
 With a cache of its own per process (local memory), a change in one process could not reach the
 others, so all of this is on only when PERMISSION_CACHE_SECONDS > 0 (by default: when REDIS_URL
-is set). A change made behind Django's back (raw SQL, `QuerySet.update` on people) is seen once
-the entry expires, after PERMISSION_CACHE_SECONDS.
+is set; obcms.E002 refuses it without). A change made behind Django's back (raw SQL,
+`QuerySet.update` on people) is seen once the entry expires, after PERMISSION_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -27,12 +29,15 @@ import copy
 import uuid
 from functools import lru_cache, partial
 
+import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.crypto import salted_hmac
+
+from obcms.replicas.scope import primary_reads
 
 GENERATION_KEY = "permissions:generation"
 
@@ -62,14 +67,16 @@ def _supersede(key: str) -> None:
 
     Now, so that this very transaction's later reads miss what was cached; again after the
     commit, because a request that read the old rows in between has written its entry under
-    the value set now, and the second change makes that entry stale too.
+    the value set now, and the second change makes that entry stale too. The first write
+    raising (the cache is down) stops the change itself when it runs before the save, so a
+    change never commits unannounced; a failing second write is logged.
     """
 
     def replace() -> None:
         cache.set(key, uuid.uuid4().hex, None)
 
     replace()
-    transaction.on_commit(replace)
+    transaction.on_commit(replace, robust=True)
 
 
 def forget_all(**_signal) -> None:
@@ -77,9 +84,14 @@ def forget_all(**_signal) -> None:
     _supersede(GENERATION_KEY)
 
 
-def person_changed(sender, instance, **_signal) -> None:
-    """A person was saved or deleted: their cached entry is stale."""
-    if settings.PERMISSION_CACHE_SECONDS > 0:
+def person_changing(sender, instance, **_signal) -> None:
+    """A person is about to be saved or deleted: their cached entry goes stale.
+
+    Runs before the change (pre_save, pre_delete) so that a cache that cannot be told stops
+    the change, and whatever this process's PERMISSION_CACHE_SECONDS: a one-off command run
+    with the cache off still changes people that the web processes keep.
+    """
+    if instance.pk is not None:
         _supersede(_version_key(instance.pk))
 
 
@@ -95,9 +107,14 @@ def _secrets_label(secret: str, fallbacks: tuple[str, ...]) -> str:
     ).hexdigest()[:16]
 
 
+#: Changes whenever what a person entry holds changes shape; Django's version is in the key too,
+#: since its pickled model instances are tied to it.
+ENTRY_FORMAT = f"1-{django.get_version()}"
+
+
 def _person_key(pk) -> str:
     label = _secrets_label(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
-    return f"person:{label}:{pk}"
+    return f"person:{ENTRY_FORMAT}:{label}:{pk}"
 
 
 def _permissions_key(pk) -> str:
@@ -137,7 +154,10 @@ def _cached_set(user, seconds: int, compute) -> frozenset:
     permissions = _permissions_of(found.get(_permissions_key(user.pk)), user, current)
     if permissions is not None:
         return permissions
-    permissions = frozenset(compute())
+    # From the primary even on a read-only page: a lagging replica's old groups would be stored
+    # under the new generation as if current.
+    with primary_reads():
+        permissions = frozenset(compute())
     _store_permissions(user, current, permissions, seconds)
     return permissions
 

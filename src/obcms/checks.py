@@ -52,3 +52,23 @@ def check_replicas_have_a_shared_cache(app_configs=None, **kwargs) -> list[Check
             )
         ]
     return []
+
+
+@register("obcms")
+def check_cached_people_have_a_shared_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Signed-in people and their permissions kept in one process's memory would miss a
+    deactivation or a new password made in another process: refuse to start that way."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if settings.PERMISSION_CACHE_SECONDS > 0 and isinstance(caches["default"], LocMemCache):
+        return [
+            Error(
+                "PERMISSION_CACHE_SECONDS is above 0 without a shared cache: a person switched "
+                "off or given a new password in one process would go on in the others.",
+                hint="Set REDIS_URL, or PERMISSION_CACHE_SECONDS=0 (docs/deployment.md).",
+                id="obcms.E002",
+            )
+        ]
+    return []

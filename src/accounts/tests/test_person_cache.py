@@ -149,3 +149,46 @@ def test_a_role_changed_after_the_person_was_cached_applies_at_once(client, cast
     assert client.get(CREATE).status_code == 200
     assign_role(cast.staff, VIEWER)
     assert client.get(CREATE).status_code == 403
+
+
+def test_caching_people_without_a_shared_cache_is_refused(settings):
+    """With one process's memory as the cache, a change in another process would go unseen."""
+    from obcms.checks import check_cached_people_have_a_shared_cache
+
+    settings.PERMISSION_CACHE_SECONDS = 900
+    assert [e.id for e in check_cached_people_have_a_shared_cache()] == ["obcms.E002"]
+    settings.PERMISSION_CACHE_SECONDS = 0
+    assert check_cached_people_have_a_shared_cache() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_read_while_their_change_was_being_saved_is_not_kept(client, cast):
+    """Another web process reads the old row before the change commits and caches it: once
+    the change commits, that entry is already stale."""
+    import threading
+
+    from django.db import connections, transaction
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second connection reading beside an open write: run on PostgreSQL")
+    client.force_login(cast.staff)
+    client.get(HOME)
+    seen_meanwhile = []
+
+    def another_process_reads() -> None:
+        other = Client()
+        other.cookies = client.cookies
+        try:
+            seen_meanwhile.append(other.get(HOME).content.decode())
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        cast.staff.first_name, cast.staff.last_name = "Sofia", "Reyes-Lim"
+        cast.staff.save(update_fields=["first_name", "last_name"])
+        reader = threading.Thread(target=another_process_reads)
+        reader.start()
+        reader.join()
+    assert "Sofia Reyes-Lim" not in seen_meanwhile[0]  # the old row, read and cached
+    assert "Sofia Reyes-Lim" in client.get(HOME).content.decode()

@@ -61,3 +61,17 @@ def replica_reads() -> Iterator[ReplicaScope]:
         yield _current.get()  # type: ignore[misc]
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Reads inside go to the primary, even within a read-only scope.
+
+    For reads whose answer is kept beyond the request (a cached permission set): a lagging
+    replica's rows would be stored as current.
+    """
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)

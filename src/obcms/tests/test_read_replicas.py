@@ -285,3 +285,27 @@ def test_without_replicas_nothing_changes(cast, office, replica, settings):
     assert not replica_queries.captured_queries
     with replica_reads():
         assert ReplicaRouter().db_for_read(WorkItem) is None
+
+
+def test_a_role_taken_away_while_the_replica_lags_is_not_kept_as_current(
+    cast, office, replicas_on, settings
+):
+    """Permission sets are kept in the cache for minutes: they are read from the primary even
+    by a request answered from a replica that has not yet replayed the change."""
+    from django.core.cache import cache
+
+    from accounts.roles import VIEWER, assign_role
+
+    settings.PERMISSION_CACHE_SECONDS = 900
+    cache.clear()
+    api = api_for(cast.manager)
+    web = APIClient()
+    web.force_login(cast.manager)
+    assert web.get("/oobc-management/work-items/new/?type=project").status_code == 200
+    replicas_on.pause_replay()
+    assign_role(cast.manager, VIEWER)
+    with capture() as (_primary, replica):
+        assert titles(api.get(API))  # a token request: its permissions are asked in the view
+    assert _reads_items(replica.captured_queries)
+    assert web.get("/oobc-management/work-items/new/?type=project").status_code == 403
+    cache.clear()
