@@ -8,16 +8,23 @@ round trip was 14 % of the answer's time.
 
 A server that ends a session says so on the socket: it sends its error message and closes the
 connection, and the idle socket turns readable. A connection at rest between requests should
-have nothing to read. So the check first looks at the socket without waiting; only when
-something has arrived (the close, or a notice nobody asked for) does it fall back to Django's
-`SELECT 1`, which replaces the connection if the server is gone. What neither check sees early
-is a host that vanished without a word: `SELECT 1` would wait for TCP's time-out just as the
-request's first statement now does.
+have nothing to read. So the check first looks at the socket without waiting, and skips the
+round trip only if nothing has arrived *and* the connection served a request within the last
+`QUIET_SECONDS`. Otherwise — something arrived (the close, a notice nobody asked for), or the
+connection has been idle longer — Django's `SELECT 1` runs and replaces a dead connection.
+
+The time limit is for a server that disappears without a word (a host that crashed, an
+address moved to a standby): nothing arrives on the socket, and only a statement finds out. A
+busy process uses each connection many times a second and never waits for the check; a quiet
+one, where a lost server is likelier to have gone unnoticed, checks as Django does. At most
+the requests already under way within that second meet the lost server, as they would
+without any check.
 """
 
 from __future__ import annotations
 
 import select
+import time
 
 import psycopg
 from django.db.backends.postgresql import base
@@ -41,12 +48,31 @@ def nothing_arrived(connection: psycopg.Connection) -> bool:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    #: A connection that served a request this recently, with nothing waiting on its socket,
+    #: is used without `SELECT 1`.
+    QUIET_SECONDS = 1.0
+
+    _served_at: float | None = None
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        # Called as every request starts and ends; at the end of one that used the connection
+        # (its check passed, its statements ran) the server was there a moment ago.
+        if self.connection is not None and self.health_check_done and not self.errors_occurred:
+            self._served_at = time.monotonic()
+        super().close_if_unusable_or_obsolete()
+
+    def connect(self) -> None:
+        super().connect()
+        self._served_at = time.monotonic()
+
     def close_if_health_check_failed(self) -> None:
         if (
             not self.pool
             and self.connection is not None
             and self.health_check_enabled
             and not self.health_check_done
+            and self._served_at is not None
+            and time.monotonic() - self._served_at < self.QUIET_SECONDS
             and nothing_arrived(self.connection)
         ):
             self.health_check_done = True

@@ -1,5 +1,5 @@
-"""A connection the server closed is replaced before a request uses it; a sound one is kept
-without asking the server.
+"""A connection the server closed is replaced before a request uses it; a sound one in steady
+use is kept without asking the server.
 
 Web processes keep their database connections between requests. When PostgreSQL ends one (a
 restart, a fail-over, an administrator's `pg_terminate_backend`), the next request must still be
@@ -79,3 +79,13 @@ def test_a_notice_nobody_asked_for_costs_a_check_not_the_connection(web_connecti
     web_connection.close_if_health_check_failed()
     assert last_statement_of(pid) == "SELECT 1"
     assert answer(web_connection, "SELECT pg_backend_pid()") == pid
+
+
+def test_a_connection_idle_longer_than_a_moment_is_checked_with_a_statement(web_connection):
+    """A server lost without a word leaves nothing on the socket: after a quiet spell the
+    check asks the server, as Django does."""
+    pid = answer(web_connection, "SELECT pg_backend_pid()")
+    next_request(web_connection)
+    web_connection.QUIET_SECONDS = 0  # every pause now counts as a quiet spell
+    web_connection.close_if_health_check_failed()
+    assert last_statement_of(pid) == "SELECT 1"
