@@ -28,7 +28,7 @@ PREFIX = "calendar-body:"
 
 
 class _ProcessBodies:
-    """Bodies by key, newest use last, at most `limit` bytes, each kept `seconds` at most.
+    """Bodies by key, newest use last, at most `limit` bytes, each until its shared copy expires.
 
     Web servers answer from several threads of one process, so every access holds a lock; the
     work under it is a dictionary move, never a build.
@@ -44,19 +44,19 @@ class _ProcessBodies:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry[0] <= time.monotonic():
+            if entry[0] <= time.time():
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, body: bytes, seconds: int, limit: int) -> None:
+    def put(self, key: str, body: bytes, expires_at: float, limit: int) -> None:
         if len(body) > limit:
             return
         with self._lock:
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = (time.monotonic() + seconds, body)
+            self._entries[key] = (expires_at, body)
             self._bytes += len(body)
             while self._bytes > limit:
                 self._drop(next(iter(self._entries)))
@@ -89,12 +89,17 @@ def cached_body(etag: str, variant: str, build: Callable[[], bytes]) -> bytes:
     local_limit = 0 if isinstance(shared, LocMemCache) else settings.CALENDAR_BODY_LOCAL_BYTES
     if local_limit > 0 and (body := process_bodies.get(key)) is not None:
         return body
-    body = shared.get(key)
-    if body is None:
+    # The shared entry carries its own expiry, so a process's copy ends with it (wall clock:
+    # the web processes of one installation share one).
+    entry = shared.get(key)
+    if isinstance(entry, tuple):
+        expires_at, body = entry
+    else:
         body = build()
         if len(body) > settings.CALENDAR_BODY_CACHE_MAX_BYTES:
             return body
-        shared.set(key, body, seconds)
+        expires_at = time.time() + seconds
+        shared.set(key, (expires_at, body), seconds)
     if local_limit > 0:
-        process_bodies.put(key, body, seconds, local_limit)
+        process_bodies.put(key, body, expires_at, local_limit)
     return body
