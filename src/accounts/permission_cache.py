@@ -57,11 +57,6 @@ def _current(key: str, found: dict | None = None) -> str:
     return current
 
 
-def generation() -> str:
-    """The current generation of every cached permission set and person."""
-    return _current(GENERATION_KEY)
-
-
 def _supersede(key: str) -> None:
     """Give `key` a new value now and again once the current transaction commits.
 
@@ -135,12 +130,14 @@ def _permissions_of(entry, user, generation_now: str) -> frozenset | None:
     The join time tells apart two people who had the same id in databases restored or rebuilt
     under one cache; the superuser flag changes the answer without a group change.
     """
-    if entry is None or entry[0] != generation_now:
-        return None
-    joined = user.date_joined.timestamp() if user.date_joined else 0
-    if entry[1] != (joined, user.is_superuser):
+    if entry is None or entry[0] != generation_now or entry[1] != _whose(user):
         return None
     return entry[2]
+
+
+def _whose(user) -> tuple[float, bool]:
+    """What tells this person's permission set from another's stored under the same id."""
+    return (user.date_joined.timestamp() if user.date_joined else 0, user.is_superuser)
 
 
 def _cached_set(user, seconds: int, compute) -> frozenset:
@@ -163,8 +160,7 @@ def _cached_set(user, seconds: int, compute) -> frozenset:
 
 
 def _store_permissions(user, generation_now: str, permissions: frozenset, seconds: int) -> None:
-    joined = user.date_joined.timestamp() if user.date_joined else 0
-    entry = (generation_now, (joined, user.is_superuser), permissions)
+    entry = (generation_now, _whose(user), permissions)
     cache.set(_permissions_key(user.pk), entry, seconds)
 
 
