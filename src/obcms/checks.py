@@ -59,10 +59,10 @@ def check_cached_people_have_a_shared_cache(app_configs=None, **kwargs) -> list[
     """Signed-in people and their permissions kept in one process's memory would miss a
     deactivation or a new password made in another process: refuse to start that way."""
     from django.conf import settings
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
 
-    if settings.PERMISSION_CACHE_SECONDS > 0 and isinstance(caches["default"], LocMemCache):
+    from .shared_cache import is_shared
+
+    if settings.PERMISSION_CACHE_SECONDS > 0 and not is_shared():
         return [
             Error(
                 "PERMISSION_CACHE_SECONDS is above 0 without a shared cache: a person switched "

@@ -22,7 +22,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
+
+from obcms.shared_cache import is_shared
 
 PREFIX = "calendar-body:"
 
@@ -86,7 +87,7 @@ def cached_body(etag: str, variant: str, build: Callable[[], bytes]) -> bytes:
     key = f"{PREFIX}{etag.strip(chr(34))}:{label}"
     shared = caches["default"]
     # With local memory as the cache itself, a second copy in the same process would be waste.
-    local_limit = 0 if isinstance(shared, LocMemCache) else settings.CALENDAR_BODY_LOCAL_BYTES
+    local_limit = settings.CALENDAR_BODY_LOCAL_BYTES if is_shared() else 0
     if local_limit > 0 and (body := process_bodies.get(key)) is not None:
         return body
     # The shared entry carries its own expiry, so a process's copy ends with it (wall clock:
