@@ -92,6 +92,9 @@ def test_the_keyboard_moves_a_focused_card(page, live_server, cast, task):
     assert focused == str(task.pk)  # focus stays on the card, so it can move on
     page.keyboard.press("ArrowRight")
     card_in(page, "at_risk", task).wait_for()
+    # The card moves at once; the server confirms a moment later. Reload only after that.
+    page.wait_for_selector("#messages >> text=to At risk")
+    assert WorkItem.objects.get(pk=task.pk).status == "at_risk"
     page.reload()
     card_in(page, "at_risk", task).wait_for()
     page.locator(f"[data-testid=card-{task.pk}]").focus()
