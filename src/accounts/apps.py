@@ -39,6 +39,27 @@ class AccountsConfig(AppConfig):
         # A signed-in person is read from the cache too: any save or deletion supersedes it.
         pre_save.connect(person_changing, sender=User, dispatch_uid="person.save")
         pre_delete.connect(person_changing, sender=User, dispatch_uid="person.delete")
+        self._connect_work_marks()
+
+    @staticmethod
+    def _connect_work_marks() -> None:
+        """Names and memberships that items show move their organisation's work mark."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import work_marks
+        from .models import Organization, Team, TeamMembership, User
+
+        post_save.connect(work_marks.person_saved, sender=User, dispatch_uid="mark.person")
+        post_delete.connect(work_marks.person_deleted, sender=User, dispatch_uid="mark.person.d")
+        post_save.connect(work_marks.team_saved, sender=Team, dispatch_uid="mark.team")
+        post_delete.connect(work_marks.team_deleted, sender=Team, dispatch_uid="mark.team.d")
+        membership = work_marks.membership_changed
+        post_save.connect(membership, sender=TeamMembership, dispatch_uid="mark.m")
+        post_delete.connect(membership, sender=TeamMembership, dispatch_uid="mark.m.d")
+        m2m_changed.connect(
+            work_marks.memberships_changed, sender=Team.members.through, dispatch_uid="mark.m2m"
+        )
+        post_save.connect(work_marks.organization_saved, sender=Organization, dispatch_uid="mark.o")
 
 
 def _ensure_roles_after_common(sender, app_config=None, **kwargs) -> None:

@@ -30,8 +30,9 @@ class Organization(models.Model):
     work_changed_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When work items of this organisation were last deleted; part of the calendar "
-        "feeds' validators, since a deleted item leaves no row whose change time could move.",
+        help_text="When something the organisation's work items show but do not store last "
+        "changed: a deleted item, a person's or team's name, a team membership. Part of the "
+        "calendar feeds' validators, since no item row's change time moves with these.",
     )
 
     class Meta:

@@ -26,10 +26,14 @@ class Cast:
     partner_team: Team
 
 
+#: Every cast member's password, for tests that sign in through the form.
+PASSWORD = "correct horse battery staple"
+
+
 def make_user(username: str, organization: Organization, role: str, **extra) -> User:
     user = User.objects.create_user(
         username=username,
-        password="correct horse battery staple",
+        password=PASSWORD,
         organization=organization,
         first_name=extra.pop("first_name", username.title()),
         **extra,

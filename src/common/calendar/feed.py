@@ -136,7 +136,7 @@ ORGANIZATIONS = Organization._meta.db_table
 
 
 def _change_marks(organization_id: int | None) -> list[tuple[Any, Any]]:
-    """Each organisation's deletion mark and the latest change of any of its items (one query).
+    """Each organisation's work mark and the latest change of any of its items (one query).
 
     Hand-written rather than built through the ORM: it runs on every feed and ICS request, an
     unchanged window included, and building the equivalent queryset cost more than running it.
@@ -174,7 +174,8 @@ def validator(user, params: FeedParams, scope: str = "feed") -> Validator:
     """Changes whenever anything the feed shows could have changed (one query).
 
     The latest change of any visible item (which also moves when an ancestor is renamed or
-    moved) and the organisations' deletion marks; plus who asks, what they may see, the flags
+    moved) and the organisations' work marks (deletions, names, memberships:
+    `accounts.work_marks`); plus who asks, what they may see, the flags
     and the parameters.
     """
     marks = _change_marks(None if user.has_perm(permissions.VIEW_ALL) else user.organization_id)

@@ -233,7 +233,7 @@ def delete_work_item(
 
     history.record(doomed, history.DELETED, actor, reason)
     _hard_delete([d.pk for d in doomed])
-    # Feeds' validators must change although no remaining row did.
+    # Feeds' validators must change although no remaining row did (accounts.work_marks).
     Organization.objects.filter(pk=current.organization_id).update(work_changed_at=timezone.now())
     propagate_from(current.parent_id)
     if current.start_date or current.due_date:

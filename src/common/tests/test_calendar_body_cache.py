@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from common.calendar import subscriptions
 from common.services import update_work_item
 from testing.builders import item
+from testing.cast import PASSWORD
 
 FEED = "/oobc-management/calendar/work-items/feed/"
 MAY = {"start": "2026-05-01", "end": "2026-06-01"}
@@ -68,6 +69,68 @@ def test_a_change_is_shown_at_once_whatever_was_cached(client, cast):
     assert [e["title"] for e in client.get(FEED, MAY).json()] == ["Print agenda"]
     update_work_item(None, task, title="Print the agenda and the map")
     assert [e["title"] for e in client.get(FEED, MAY).json()] == ["Print the agenda and the map"]
+
+
+def test_a_renamed_assignee_and_team_are_shown_at_once(client, cast):
+    client.force_login(cast.manager)
+    item(
+        "task",
+        "Print agenda",
+        organization=cast.office,
+        due_date=dt.date(2026, 5, 4),
+        assignees=[cast.staff],
+        teams=[cast.field_team],
+    )
+    before = client.get(FEED, MAY).json()[0]["extendedProps"]
+    assert (before["assignees"], before["teams"]) == (["Sofia"], ["Field Coordination"])
+    cast.staff.first_name = "Sofía"
+    cast.staff.save()
+    cast.field_team.name = "Field Operations"
+    cast.field_team.save()
+    after = client.get(FEED, MAY).json()[0]["extendedProps"]
+    assert (after["assignees"], after["teams"]) == (["Sofía"], ["Field Operations"])
+
+
+def test_a_renamed_organisation_is_shown_at_once(client, cast):
+    client.force_login(cast.manager)
+    item("task", "Print agenda", organization=cast.office, due_date=dt.date(2026, 5, 4))
+    client.get(FEED, MAY)
+    cast.office.name = "Office for Community Work"
+    cast.office.save()
+    event = client.get(FEED, MAY).json()[0]
+    assert event["extendedProps"]["organisation"] == "Office for Community Work"
+
+
+def test_joining_a_team_makes_its_items_editable_at_once(client, cast):
+    task = item(
+        "task",
+        "Book the hall",
+        organization=cast.office,
+        due_date=dt.date(2026, 5, 4),
+        teams=[cast.field_team],
+    )
+    colleague = cast.staff
+    client.force_login(colleague)
+    assert client.get(FEED, MAY).json()[0]["editable"] is True
+    cast.field_team.members.remove(colleague)
+    assert client.get(FEED, MAY).json()[0]["editable"] is False
+    colleague.teams.add(cast.field_team)
+    assert client.get(FEED, MAY).json()[0]["editable"] is True
+    cast.field_team.memberships.get(user=colleague).delete()
+    assert client.get(FEED, MAY).json()[0]["editable"] is False
+    assert task.created_by_id is None  # editable only through the team
+
+
+def test_a_sign_in_leaves_cached_windows_in_place(client, cast):
+    client.force_login(cast.staff)
+    item("task", "Visit", organization=cast.office, due_date=dt.date(2026, 5, 4))
+    client.get(FEED, MAY)
+    client.logout()
+    assert client.login(username="marco", password=PASSWORD)  # saves only `last_login`
+    client.force_login(cast.staff)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(FEED, MAY)
+    assert len(data_queries(captured)) == 1, data_queries(captured)
 
 
 def test_a_cached_window_is_never_served_to_another_person(client, cast):
