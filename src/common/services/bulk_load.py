@@ -13,9 +13,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import DateTimeField, F, JSONField, Max
+from django.db.models import DEFERRED, DateTimeField, F, JSONField, Max
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -79,6 +80,49 @@ def _valid_defaults() -> frozenset[str]:
         if type(cleaned) is type(raw) and cleaned == raw:
             valid.add(f.name)
     return frozenset(valid)
+
+
+@cache
+def _blank_row() -> tuple[list[Any], tuple[tuple[int, Any], ...], dict[str, int]]:
+    """A new item's values in field order; the fields whose default is made afresh for each
+    item (lists, dicts); and each field's place by name and by attribute name."""
+    values: list[Any] = []
+    fresh: list[tuple[int, Any]] = []
+    place: dict[str, int] = {}
+    for i, f in enumerate(WorkItem._meta.concrete_fields):
+        place[f.name] = place[f.attname] = i
+        if f.generated:
+            values.append(DEFERRED)
+        elif f.has_default() and callable(f.default):
+            values.append(None)
+            fresh.append((i, f.default))
+        else:
+            values.append(f.get_default())
+    return values, tuple(fresh), place
+
+
+def _new_item(spec: NewItem) -> WorkItem:
+    """The unsaved item `spec` describes, built from its values in field order, as Django builds
+    the rows it reads: building from keywords looked up every field's default for every item,
+    a tenth of a 100,000-row migration."""
+    template, fresh, place = _blank_row()
+    values = template.copy()
+    for i, make in fresh:
+        values[i] = make()
+    for name, value in spec.fields.items():
+        values[place[name]] = value
+    for name, value in (
+        ("work_type", spec.work_type),
+        ("title", spec.title),
+        ("organization_id", spec.organization_id),
+        ("created_by_id", spec.created_by_id),
+        ("legacy_source", spec.legacy_source),
+        ("legacy_id", spec.legacy_id),
+        ("legacy_data", spec.legacy_data),
+        ("completed_at", spec.completed_at),
+    ):
+        values[place[name]] = value
+    return WorkItem(*values)
 
 
 class _Parent(NamedTuple):
@@ -151,6 +195,7 @@ def bulk_create_items(
 
     built: dict[Hashable, WorkItem] = {}
     defaults = _valid_defaults()
+    checked: dict[tuple, Any] = {}  # field checks by value, for this load
     for spec in specs:
         depth = level_of(spec)
         try:
@@ -163,13 +208,8 @@ def bulk_create_items(
                 parent_type = None
             check_placement(parent_type, spec.work_type)
             check_depth(depth - 1, 1)
-            item = WorkItem(work_type=spec.work_type, title=spec.title, **spec.fields)
-            item.organization_id = spec.organization_id
-            item.created_by_id = spec.created_by_id
-            item.legacy_source, item.legacy_id = spec.legacy_source, spec.legacy_id
-            item.legacy_data = spec.legacy_data
-            item.completed_at = spec.completed_at
-            validate_item_fields(item, known_valid=defaults.difference(spec.fields))
+            item = _new_item(spec)
+            validate_item_fields(item, defaults.difference(spec.fields), checked)
         except ValidationError as exc:
             raise _fail(spec, exc) from None
         if item.status == Status.COMPLETED:
@@ -292,7 +332,7 @@ def _insert(items: list[WorkItem]) -> None:
     prepare = []
     for f in fields:
         if isinstance(f, JSONField):
-            prepare.append(lambda value, f=f: None if value is None else Jsonb(value))
+            prepare.append(lambda value: None if value is None else Jsonb(value, dumps=_json))
         elif isinstance(f, DateTimeField):
             prepare.append(
                 lambda value, f=f: None if value is None else f.get_db_prep_save(value, connection)
@@ -322,6 +362,13 @@ def _insert(items: list[WorkItem]) -> None:
                 copy.write_row(row)
     for item in items:
         item._state.adding, item._state.db = False, using
+
+
+def _json(value: Any) -> bytes:
+    """JSON for COPY: orjson, since encoding every item's JSON fields with the json module was
+    a twentieth of a 100,000-row migration. Keys are written as text, as the json module
+    writes them."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _attach_people(specs, built) -> None:

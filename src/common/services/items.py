@@ -22,6 +22,7 @@ from obcms.flags import flag
 from . import history
 from .derived_dates import children_span, derive_upwards
 from .errors import VersionConflict, WritesDisabled
+from .field_checks import clean_fields_once
 from .locking import lock_items
 from .positions import next_position, place_at
 from .rules import check_dates, check_depth, check_placement
@@ -51,16 +52,18 @@ EDITABLE_FIELDS = frozenset(
         "dates_from_children",
     }
 )
-_NOT_CLEANED = [
-    "parent",
-    "root",
-    "organization",
-    "created_by",
-    "priority_rank",
-    "details",
-    "recurrence_exdates",
-    "recurrence_end",
-]
+_NOT_CLEANED = frozenset(
+    [
+        "parent",
+        "root",
+        "organization",
+        "created_by",
+        "priority_rank",
+        "details",
+        "recurrence_exdates",
+        "recurrence_end",
+    ]
+)
 
 
 def ensure_writes_allowed(actor: User | None) -> None:
@@ -75,17 +78,27 @@ def reject_unknown_fields(fields: Mapping[str, Any]) -> None:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
 
 
-def validate_item_fields(item: WorkItem, known_valid: Collection[str] = ()) -> None:
+def validate_item_fields(
+    item: WorkItem,
+    known_valid: Collection[str] = (),
+    checked: dict[tuple, Any] | None = None,
+) -> None:
     """Field-level checks (required, lengths, choices, ranges), then cross-field rules.
 
     `known_valid` names fields the caller knows hold a valid value (a bulk load passes the
     fields left at a default that passes these checks), so they are not checked again.
+    `checked` is a bulk load's memory of field values already checked (`clean_fields_once`).
     """
     errors: dict[str, list[str]] = {}
     if isinstance(item.title, str):
         item.title = item.title.strip()
+    # A set: Django tests every field's name against it, and a list made that a scan.
+    exclude = _NOT_CLEANED.union(known_valid)
     try:
-        item.clean_fields(exclude=[*_NOT_CLEANED, *known_valid])
+        if checked is None:
+            item.clean_fields(exclude=exclude)
+        else:
+            clean_fields_once(item, exclude, checked)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not errors.get("work_type"):

@@ -96,6 +96,22 @@ def test_a_value_set_by_a_load_is_checked_though_its_default_is_trusted(cast, fi
     assert not WorkItem.objects.exists()
 
 
+def test_a_bad_value_is_refused_though_many_items_before_had_good_ones(cast):
+    """Each distinct value of a field is checked once per load: a new value is checked anew."""
+    office = cast.office.pk
+    good = [
+        NewItem(n, "project", f"Project {n}", organization_id=office, fields={"progress": 40})
+        for n in range(300)
+    ]
+    bad = NewItem("late", "project", "Late project", organization_id=office)
+    bad.fields["progress"] = 400
+    with pytest.raises(ValidationError, match="'late' \\(Late project\\): progress"):
+        bulk_create_items([*good, bad])
+    assert not WorkItem.objects.exists()
+    bulk_create_items(good)
+    assert set(WorkItem.objects.values_list("progress", flat=True)) == {40}
+
+
 def test_a_top_item_is_its_own_root_and_its_children_share_it(cast):
     ids = bulk_create_items(
         [
