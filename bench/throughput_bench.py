@@ -8,8 +8,10 @@ a fixed number of seconds of load from 8 persistent connections (`bench/loadgen.
 process on the same 2 cores, so its own CPU is taken from the server's share).
 
 Scenarios: the calendar feed for one month as the calendar asks for it (answered from the
-shared body cache after the first request), the same with a matching ETag (304), the tree page,
-and — on a server started with the body cache off — the feed built for every request. The feed
+shared body cache after the first request), the same with a matching ETag (304), the tree page
+(one person coming back to it while nothing changed: its content is kept, `common.page_cache`),
+and — on a server started with nothing kept — the feed and the tree page built for every
+request (what a first visit, or any visit after a change in the office, costs). The feed
 is also run with 1 worker, to show what the second process adds. On PostgreSQL (unless
 BENCH_REPLICA=0, or where `testing.pg_replica` cannot start a cluster) a streaming replica of the
 bench database is started on this machine and the built-every-time feed is served by 1 and 2
@@ -78,6 +80,7 @@ def _server_env(static_root: Path, body_cache: bool) -> dict[str, str]:
     }
     if not body_cache:
         env["CALENDAR_BODY_CACHE_SECONDS"] = "0"
+        env["PAGE_CONTENT_CACHE_SECONDS"] = "0"
     return env
 
 
@@ -289,7 +292,7 @@ def _serve(username: str, workers: int, body_cache: bool, standby, env) -> list[
     try:
         cookie = sign_in(username)
         setup = f"{workers} worker{'s' if workers > 1 else ''}" + (
-            "" if body_cache else ", body cache off"
+            "" if body_cache else ", nothing kept (feed bodies, page content)"
         )
         if standby is not None:
             setup += ", primary + replica"
@@ -307,6 +310,8 @@ def _serve(username: str, workers: int, body_cache: bool, standby, env) -> list[
                     304,
                 )
             )
+            rows.append(_measure(setup, "tree page", TREE, [cookie], 200))
+        if workers == 2 and not body_cache:
             rows.append(_measure(setup, "tree page", TREE, [cookie], 200))
     finally:
         _stop(process)

@@ -31,6 +31,16 @@ class OneRequestAtATime:
                     result.close()
 
 
+@pytest.fixture(autouse=True)
+def no_cache_across_tests():
+    """What one test's pages kept in the (local memory) cache is never served to the next: on
+    SQLite, ids are handed out again after each test's rollback."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def live_server(live_server):
     """pytest-django's live server, serialised while it shares an in-memory SQLite connection."""

@@ -1,10 +1,12 @@
-"""What work items show but do not store: a change of it moves the organisation's work mark.
+"""What work pages show but items do not store: a change of it moves the organisation's work mark.
 
-Calendar feeds and ICS subscriptions are cached under a validator built from the latest change
-of any visible item and each organisation's `work_changed_at` (`common.calendar.feed`). Items
-also show their assignees' names, their teams' names and their organisation's name, and whether
-the person asking may edit them depends on team memberships. None of those changes touches an
-item row, so without this a cached feed kept the old name until the cache entry expired.
+Calendar feeds, ICS subscriptions and the tree page's content are kept under a key built from
+the latest change of any visible item and each organisation's `work_changed_at`
+(`common.queries.work_changes`). Items also show their assignees' names, their teams' names and
+their organisation's name; whether the person asking may edit them depends on team
+memberships; the tree page's filters offer the organisation's people, teams and organisations.
+None of those changes touches an item row, so without this kept content showed the old name
+until it expired.
 
 Each handler writes the mark with one `UPDATE` inside the change's own transaction, so a feed
 that reads the new mark also reads the new name. `QuerySet.update` sends no signals, so marking
@@ -37,8 +39,9 @@ def _shows(update_fields, shown: frozenset[str]) -> bool:
 
 
 def person_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    """A renamed person (a sign-in saves only `last_login`, and is no change of name)."""
-    if not created and _shows(update_fields, SHOWN_NAME):
+    """A new or renamed person (the tree page offers the people as assignees to filter by; a
+    sign-in saves only `last_login`, and is no change of name)."""
+    if created or _shows(update_fields, SHOWN_NAME | {"is_active", "organization"}):
         mark([instance.organization_id])
 
 
@@ -47,7 +50,7 @@ def person_deleted(sender, instance, **kwargs) -> None:
 
 
 def team_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    if not created and _shows(update_fields, SHOWN_TEAM):
+    if created or _shows(update_fields, SHOWN_TEAM):
         mark([instance.organization_id])
 
 
@@ -76,6 +79,7 @@ def memberships_changed(sender, instance, action: str, reverse: bool, pk_set=Non
 
 
 def organization_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    """A renamed organisation: feeds show each item's organisation by name."""
-    if not created and update_fields != frozenset({"work_changed_at"}):
+    """A new or renamed organisation: feeds show each item's organisation by name, and the tree
+    page offers the organisations to filter by."""
+    if update_fields != frozenset({"work_changed_at"}):
         mark([instance.pk])

@@ -32,10 +32,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from accounts.models import Organization
 from common import permissions
 from common.id_lists import ids_in
 from common.models import Status, WorkItem
+from common.queries.work_changes import last_work_change
 from common.tree import ancestor_trails
 from obcms.flags import all_flags, flag
 
@@ -132,44 +132,6 @@ def feed_items(user, params: FeedParams) -> QuerySet:
     return items
 
 
-ORGANIZATIONS = Organization._meta.db_table
-
-
-def _change_marks(organization_id: int | None) -> list[tuple[Any, Any]]:
-    """Each organisation's work mark and the latest change of any of its items (one query).
-
-    Hand-written rather than built through the ORM: it runs on every feed and ICS request, an
-    unchanged window included, and building the equivalent queryset cost more than running it.
-    The latest change is read through the (organization, updated_at) index, one row per
-    organisation. Values come back as the database gives them (SQLite: text) and are made
-    datetimes by `_moment`.
-    """
-    sql = (
-        f"SELECT o.work_changed_at, (SELECT w.updated_at FROM {TABLE} w "
-        f"WHERE w.organization_id = o.id ORDER BY w.updated_at DESC LIMIT 1) "
-        f"FROM {ORGANIZATIONS} o"
-    )
-    params: list[Any] = []
-    if organization_id is not None:
-        sql += " WHERE o.id = %s"
-        params.append(organization_id)
-    # Where the feed's other reads go (a replica on the read-only hot paths, obcms.replicas).
-    with connections[router.db_for_read(WorkItem)].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(_moment(changed), _moment(latest)) for changed, latest in cursor.fetchall()]
-
-
-def _moment(value: Any) -> dt.datetime | None:
-    """A stored moment as an aware datetime (SQLite's raw rows carry naive UTC text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def validator(user, params: FeedParams, scope: str = "feed") -> Validator:
     """Changes whenever anything the feed shows could have changed (one query).
 
@@ -178,9 +140,7 @@ def validator(user, params: FeedParams, scope: str = "feed") -> Validator:
     `accounts.work_marks`); plus who asks, what they may see, the flags
     and the parameters.
     """
-    marks = _change_marks(None if user.has_perm(permissions.VIEW_ALL) else user.organization_id)
-    moments = [m for pair in marks for m in pair if m is not None]
-    last = max(moments) if moments else None
+    last = last_work_change(user)
     basis = repr(
         (
             scope,

@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from common import permissions, services
 from common.filters import WorkItemFilter
 from common.forms import QuickAddForm
 from common.models import WorkItem
+from common.page_cache import kept_content
 from common.queries.tree_rows import (
     SORT_LABELS,
     children_rows,
@@ -35,6 +38,14 @@ def filtered(request: HttpRequest) -> WorkItemFilter:
 @login_required
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
+    content, status = kept_content(request, "tree", lambda: _tree_content(request))
+    return render(
+        request, "common/tree.html", {"nav": "tree", "content": mark_safe(content)}, status=status
+    )
+
+
+def _tree_content(request: HttpRequest) -> tuple[str, int]:
+    """The page's content (filters, top-level rows or matches in context) and its status."""
     filters = filtered(request)
     sort = request.GET.get("sort", "position")
     sort = sort if sort in SORT_LABELS else "position"
@@ -50,11 +61,9 @@ def tree(request: HttpRequest) -> HttpResponse:
         status = 200
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "common/tree.html",
+    html = render_to_string(
+        "common/_tree_content.html",
         {
-            "nav": "tree",
             "filters": filters,
             "result": result,
             "sort": sort,
@@ -67,8 +76,9 @@ def tree(request: HttpRequest) -> HttpResponse:
             or request.user.has_perm(permissions.MANAGE_ALL),
             "child_types": child_type_table(),
         },
-        status=status,
+        request=request,
     )
+    return html, status
 
 
 def _depth(request: HttpRequest) -> int:

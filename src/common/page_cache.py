@@ -1,0 +1,98 @@
+"""A work page's content, kept for the person who saw it until anything it shows changes.
+
+Building the tree page's content (the filter form with its people, teams and organisations, a
+page of top-level rows with their assignees and edit rights) was most of the page's server
+time. People come back to that page all day (after opening an item, after Back, on reload)
+while nothing in it has changed. The content is therefore kept in the cache (Redis in
+production) under a key that names everything it depends on:
+
+- the person, their organisation and permissions (edit rights, what they may see);
+- the flags (whether writes are open), the query string, today's date in the person's time
+  zone (overdue marks, due windows) and the language;
+- the latest change of any item the person may see and each organisation's work mark
+  (`common.queries.work_changes`: deletions, names, memberships), read by one query;
+- the code that draws the content, so a new release never serves what the old one drew.
+
+Any change moves the key, so kept content is never stale; it is never served to anyone but
+the person it was drawn for. What differs per response (CSRF token, CSP nonce, one-time
+messages, the unread count) is drawn around the kept content by `base.html`, every time.
+A key costs one query; a change anywhere in the organisation costs the next visit a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache as shared_cache
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from obcms.flags import all_flags
+
+from .queries.work_changes import last_work_change
+
+PREFIX = "page-content:"
+#: Content larger than this is drawn every time: a page of 25 projects is about 70,000
+#: characters; only a search with hundreds of matches in context comes near this.
+MAX_CHARACTERS = 1_000_000
+#: Files whose code draws kept content: a change of any of them starts new keys.
+_DRAWN_BY = (
+    "templates/common/_tree_content.html",
+    "templates/common/_field.html",
+    "row_html.py",
+    "filters.py",
+    "queries/tree_rows.py",
+)
+
+
+@cache
+def _code() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _DRAWN_BY:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def content_key(request: HttpRequest, page: str) -> str:
+    """The key of `page`'s content for this request (one query: the latest change)."""
+    user = request.user
+    basis = repr(
+        (
+            page,
+            _code(),
+            user.pk,
+            user.organization_id,
+            sorted(user.get_all_permissions()),
+            all_flags(),
+            sorted(request.GET.lists()),
+            timezone.localdate(),
+            timezone.get_current_timezone_name(),
+            translation.get_language(),
+            settings.WORK_ITEM_CHILD_TYPES,
+            last_work_change(user),
+        )
+    )
+    return PREFIX + hashlib.sha256(basis.encode()).hexdigest()
+
+
+def kept_content(
+    request: HttpRequest, page: str, build: Callable[[], tuple[str, int]]
+) -> tuple[str, int]:
+    """`page`'s content and status: kept content if nothing changed, else `build()` (kept when
+    it answers 200; a refused filter is drawn again each time)."""
+    seconds = settings.PAGE_CONTENT_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    key = content_key(request, page)
+    html = shared_cache.get(key)
+    if html is not None:
+        return html, 200
+    html, status = build()
+    if status == 200 and len(html) <= MAX_CHARACTERS:
+        shared_cache.set(key, html, seconds)
+    return html, status

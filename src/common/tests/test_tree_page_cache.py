@@ -1,0 +1,149 @@
+"""The tree page's content is kept per person and never shown stale or to someone else.
+
+People come back to the tree all day while nothing in it changed; the filters and rows are then
+served from the cache for one query (when anything last changed). Everything drawn per response
+(CSRF token, messages, unread count) is drawn fresh around it.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Team, User
+from common.services import update_work_item
+from testing.builders import item
+
+TREE = "/oobc-management/work-items/"
+
+
+@pytest.fixture
+def projects(cast):
+    hall = item("project", "Book the town hall", organization=cast.office)
+    item("project", "Seaweed training", organization=cast.office, assignees=[cast.staff])
+    return hall
+
+
+def content_queries(captured) -> list[str]:
+    """Statements beyond sign-in and the default-view look-up: the page's own work."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if "django_session" not in q["sql"]
+        and "auth_permission" not in q["sql"]
+        and 'FROM "accounts_user"' not in q["sql"].split("WHERE")[0]
+        and "planning_savedview" not in q["sql"]
+        and "notifications_notification" not in q["sql"]
+        and "operations_requesttiming" not in q["sql"]
+    ]
+
+
+def test_an_unchanged_tree_costs_one_query_and_shows_the_same_rows(client, cast, projects):
+    client.force_login(cast.manager)
+    first = client.get(TREE)
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(TREE)
+    assert again.status_code == 200
+    assert "Book the town hall" in again.content.decode()
+    assert content_of(again) == content_of(first)
+    assert len(content_queries(captured)) == 1, content_queries(captured)
+
+
+def content_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<h1>Work items</h1>") : html.index('id="tree-status"')]
+
+
+def test_a_change_to_an_item_is_shown_at_once(client, cast, projects):
+    client.force_login(cast.manager)
+    client.get(TREE)
+    update_work_item(None, projects, title="Book the community hall")
+    html = client.get(TREE).content.decode()
+    assert "Book the community hall" in html
+    assert "Book the town hall" not in html
+
+
+def test_a_renamed_assignee_and_a_new_colleague_are_shown_at_once(client, cast, projects):
+    client.force_login(cast.manager)
+    assert "Sofia" in client.get(TREE).content.decode()
+    cast.staff.first_name = "Sofía"
+    cast.staff.save()
+    assert "Sofía" in client.get(TREE).content.decode()
+    User.objects.create_user("nadia", organization=cast.office, first_name="Nadia")
+    assert ">Nadia</option>" in client.get(TREE).content.decode()  # an assignee to filter by
+    Team.objects.create(organization=cast.office, name="Madrasah Support")
+    assert ">Madrasah Support</option>" in client.get(TREE).content.decode()
+
+
+def test_kept_content_is_never_shown_to_another_person(client, cast, projects):
+    client.force_login(cast.manager)
+    manager_html = client.get(TREE).content.decode()
+    assert "New project" in manager_html
+    client.force_login(cast.viewer)
+    viewer_html = client.get(TREE).content.decode()
+    assert "Book the town hall" in viewer_html
+    assert "New project" not in viewer_html
+    client.force_login(cast.partner_staff)
+    assert "Book the town hall" not in client.get(TREE).content.decode()
+
+
+def test_two_staff_members_each_see_only_their_own_edit_rights(client, cast, projects):
+    """Same role, same office: Sofia may drag the project she is assigned to, Nadia may not."""
+    from accounts.roles import STAFF, assign_role
+
+    nadia = User.objects.create_user("nadia", organization=cast.office, first_name="Nadia")
+    assign_role(nadia, STAFF)
+    client.force_login(cast.staff)
+    assert 'data-can-edit="1"' in client.get(TREE).content.decode()
+    client.force_login(nadia)
+    assert 'data-can-edit="1"' not in client.get(TREE).content.decode()
+
+
+def test_a_role_taken_away_is_shown_at_once(client, cast, projects):
+    from accounts.roles import VIEWER, assign_role
+
+    client.force_login(cast.manager)
+    assert "New project" in client.get(TREE).content.decode()
+    assign_role(cast.manager, VIEWER)
+    assert "New project" not in client.get(TREE).content.decode()
+
+
+def test_each_answer_has_its_own_csrf_token_and_its_messages(client, cast, projects):
+    client.force_login(cast.manager)
+    first = client.get(TREE)
+    doomed = item("project", "Old plan", organization=cast.office)
+    client.get(TREE)  # kept again, with "Old plan"
+    deleted = client.post(
+        f"/oobc-management/work-items/{doomed.pk}/delete/",
+        {"expected_version": doomed.version, "children": "cascade"},
+        follow=True,
+    )
+    assert "“Old plan” was deleted" in deleted.content.decode()
+    assert "Old plan" not in content_of(deleted)
+    again = client.get(TREE)
+    tokens = {token_of(r) for r in (first, deleted, again)}
+    assert len(tokens) == 3  # masked afresh for each answer, as on any page
+    assert "was deleted" not in again.content.decode()  # a message is shown once
+
+
+def token_of(response) -> str:
+    return re.search(r'"X-CSRFToken": "([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_refused_filter_is_answered_400_every_time(client, cast, projects):
+    client.force_login(cast.manager)
+    for _ in range(2):
+        response = client.get(TREE, {"date_from": "not a date"})
+        assert response.status_code == 400
+        assert "form-error" in response.content.decode()
+
+
+@override_settings(PAGE_CONTENT_CACHE_SECONDS=0)
+def test_keeping_content_can_be_turned_off(client, cast, projects):
+    client.force_login(cast.manager)
+    client.get(TREE)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(TREE)
+    assert len(content_queries(captured)) > 1
