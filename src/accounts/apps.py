@@ -44,20 +44,22 @@ class AccountsConfig(AppConfig):
     @staticmethod
     def _connect_work_marks() -> None:
         """Names and memberships that items show move their organisation's work mark."""
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from . import work_marks
         from .models import Organization, Team, TeamMembership, User
 
+        pre_save.connect(work_marks.person_saving, sender=User, dispatch_uid="mark.person.s")
         post_save.connect(work_marks.person_saved, sender=User, dispatch_uid="mark.person")
         post_delete.connect(work_marks.person_deleted, sender=User, dispatch_uid="mark.person.d")
+        pre_save.connect(work_marks.team_saving, sender=Team, dispatch_uid="mark.team.s")
         post_save.connect(work_marks.team_saved, sender=Team, dispatch_uid="mark.team")
         post_delete.connect(work_marks.team_deleted, sender=Team, dispatch_uid="mark.team.d")
         membership = work_marks.membership_changed
         post_save.connect(membership, sender=TeamMembership, dispatch_uid="mark.m")
         post_delete.connect(membership, sender=TeamMembership, dispatch_uid="mark.m.d")
         m2m_changed.connect(
-            work_marks.memberships_changed, sender=Team.members.through, dispatch_uid="mark.m2m"
+            work_marks.memberships_added, sender=Team.members.through, dispatch_uid="mark.m2m"
         )
         post_save.connect(work_marks.organization_saved, sender=Organization, dispatch_uid="mark.o")
 

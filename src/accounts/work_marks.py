@@ -8,40 +8,59 @@ memberships; the tree page's filters offer the organisation's people, teams and 
 None of those changes touches an item row, so without this kept content showed the old name
 until it expired.
 
-Each handler writes the mark with one `UPDATE` inside the change's own transaction, so a feed
-that reads the new mark also reads the new name. `QuerySet.update` sends no signals, so marking
-never ends the cached permission sets that an organisation's saves end.
+The mark is written by one `UPDATE` once the change commits: a mark written inside the
+change's transaction would hold the organisation's row locked for as long as that transaction
+runs (a migration's final step creates people and teams and loads items for minutes), and
+would bear the time of the write, not of the commit. Between the commit and the mark a page may
+be drawn from the new rows and kept under the old key: newer than its key, never older.
+`QuerySet.update` sends no signals, so marking never ends the cached permission sets that an
+organisation's saves end. Fixtures being loaded (`raw`) mark nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 
 #: A person's fields the items show (a name, or the username when no name is given).
 SHOWN_NAME = frozenset({"first_name", "last_name", "username"})
 #: A team's fields the items show or that decide who may edit them.
-SHOWN_TEAM = frozenset({"name", "is_active", "organization"})
+SHOWN_TEAM = frozenset({"name", "is_active", "organization", "organization_id"})
+#: A person's fields the tree page's filters show (people offered as assignees).
+OFFERED = SHOWN_NAME | {"is_active", "organization", "organization_id"}
 
 
 def mark(organization_ids: Iterable[int | None]) -> None:
-    """Move the work mark of these organisations (one statement)."""
-    from .models import Organization
-
+    """Move the work mark of these organisations once the current transaction commits (one
+    statement; at once outside a transaction)."""
     ids = {pk for pk in organization_ids if pk is not None}
     if ids:
-        Organization.objects.filter(pk__in=ids).update(work_changed_at=timezone.now())
+        transaction.on_commit(partial(_write, ids), robust=True)
+
+
+def _write(ids: set[int]) -> None:
+    from .models import Organization
+
+    Organization.objects.filter(pk__in=ids).update(work_changed_at=timezone.now())
 
 
 def _shows(update_fields, shown: frozenset[str]) -> bool:
     return update_fields is None or not shown.isdisjoint(update_fields)
 
 
-def person_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    """A new or renamed person (the tree page offers the people as assignees to filter by; a
-    sign-in saves only `last_login`, and is no change of name)."""
-    if created or _shows(update_fields, SHOWN_NAME | {"is_active", "organization"}):
+def person_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A person about to leave an organisation: mark the one they leave (one look-up, only
+    when the save may change the organisation; a sign-in saves only `last_login`)."""
+    if not raw and instance.pk is not None and _shows(update_fields, OFFERED):
+        mark([_stored_organization(sender, instance.pk)])
+
+
+def person_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kw):
+    """A new or renamed person (the tree page offers the people as assignees to filter by)."""
+    if not raw and (created or _shows(update_fields, OFFERED)):
         mark([instance.organization_id])
 
 
@@ -49,37 +68,52 @@ def person_deleted(sender, instance, **kwargs) -> None:
     mark([instance.organization_id])
 
 
-def team_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    if created or _shows(update_fields, SHOWN_TEAM):
+def team_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A team about to move to another organisation: mark the one it leaves."""
+    if not raw and instance.pk is not None and _shows(update_fields, SHOWN_TEAM):
+        mark([_stored_organization(sender, instance.pk)])
+
+
+def team_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kw):
+    if not raw and (created or _shows(update_fields, SHOWN_TEAM)):
         mark([instance.organization_id])
+
+
+def _stored_organization(model, pk: int) -> int | None:
+    return model.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
 
 
 def team_deleted(sender, instance, **kwargs) -> None:
     mark([instance.organization_id])
 
 
-def membership_changed(sender, instance, **kwargs) -> None:
+def membership_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     """A membership saved or deleted: a member may edit the team's items, others may not."""
     from .models import Team
 
-    mark(Team.objects.filter(pk=instance.team_id).values_list("organization_id", flat=True))
+    if not raw:
+        mark(Team.objects.filter(pk=instance.team_id).values_list("organization_id", flat=True))
 
 
-def memberships_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs):
-    """`team.members.add(…)` and the like, which save no membership one by one."""
-    if not action.startswith("post_"):
-        return
+def memberships_added(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs):
+    """`team.members.add(…)` or `person.teams.add(…)`, which create memberships in bulk, with
+    no save of each. Removing and clearing delete each membership, which `membership_changed`
+    hears."""
     from .models import Team
 
-    if reverse:  # from the person's side: `person.teams.add(team, …)`, `person.teams.clear()`
+    if action != "post_add":
+        return
+    if reverse:  # from the person's side
         teams = Team.objects.filter(pk__in=pk_set or ()).values_list("organization_id", flat=True)
         mark([instance.organization_id, *teams])
     else:
         mark([instance.organization_id])
 
 
-def organization_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+def organization_saved(
+    sender, instance, created: bool, raw: bool = False, update_fields=None, **kw
+):
     """A new or renamed organisation: feeds show each item's organisation by name, and the tree
     page offers the organisations to filter by."""
-    if update_fields != frozenset({"work_changed_at"}):
+    if not raw and update_fields != frozenset({"work_changed_at"}):
         mark([instance.pk])

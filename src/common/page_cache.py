@@ -11,7 +11,7 @@ production) under a key that names everything it depends on:
   zone (overdue marks, due windows) and the language;
 - the latest change of any item the person may see and each organisation's work mark
   (`common.queries.work_changes`: deletions, names, memberships), read by one query;
-- the code that draws the content, so a new release never serves what the old one drew.
+- the release that draws the content, so a new release never serves what the old one drew.
 
 Any change moves the key, so kept content is never stale; it is never served to anyone but
 the person it was drawn for. What differs per response (CSRF token, CSP nonce, one-time
@@ -26,6 +26,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import django
+import django_filters
 from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
@@ -39,22 +41,19 @@ PREFIX = "page-content:"
 #: Content larger than this is drawn every time: a page of 25 projects is about 70,000
 #: characters; only a search with hundreds of matches in context comes near this.
 MAX_CHARACTERS = 1_000_000
-#: Files whose code draws kept content: a change of any of them starts new keys.
-_DRAWN_BY = (
-    "templates/common/_tree_content.html",
-    "templates/common/_field.html",
-    "row_html.py",
-    "filters.py",
-    "queries/tree_rows.py",
-)
 
 
 @cache
 def _code() -> str:
+    """The release that draws kept content: every module and template of `common` (rows,
+    filters, rules, permissions, labels) and the versions of Django and django-filter (their
+    widget templates). During a rolling deploy each release keeps and serves its own."""
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in _DRAWN_BY:
-        digest.update((here / name).read_bytes())
+    digest = hashlib.sha256(f"{django.__version__} {django_filters.__version__}".encode())
+    for path in sorted(here.rglob("*")):
+        if path.suffix in (".py", ".html") and "tests" not in path.parts:
+            digest.update(path.relative_to(here).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

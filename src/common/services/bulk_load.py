@@ -20,6 +20,7 @@ from django.db.models import DEFERRED, DateTimeField, F, JSONField, Max
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from accounts import work_marks
 from accounts.models import User
 from common.id_lists import ids_in
 from common.models import Status, WorkItem
@@ -248,6 +249,9 @@ def bulk_create_items(
     _attach_people(specs, built)
     # The rows just written are the items' first state: recorded set-based, in one statement.
     history.record_current([w.pk for w in created], history.CREATED, None, reason)
+    # A long load commits after its rows were stamped, perhaps after a later-stamped edit
+    # elsewhere: the latest change alone might not move, the organisations' marks do.
+    work_marks.mark({w.organization_id for w in created})
     if roll_up:
         recompute_trees({w.root_id for w in created})
     return {key: item.pk for key, item in built.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -27,7 +28,9 @@ def clean_fields_once(item: WorkItem, exclude: Collection[str], checked: dict[tu
         if f.blank and raw in f.empty_values:
             continue
         try:
-            key = (f.attname, type(raw), raw)
+            # Equal decimals may differ in places (1.0, 1.000), which the checks count.
+            form = raw.as_tuple() if isinstance(raw, Decimal) else None
+            key = (f.attname, type(raw), raw, form)
             outcome = checked.get(key, checked)
         except TypeError:  # unhashable (a JSON value): checked as Django does
             key, outcome = None, checked

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts import work_marks
+from accounts.models import User
 from common import permissions
 from common.models import WorkItem
 from common.progress import propagate_from
@@ -106,6 +107,9 @@ def move_work_item(
         current.position = place_at(current, parent_id, index, new_org)
     if new_root != current.root_id or new_org != current.organization_id:
         _relocate_subtree(current, new_root, new_org)
+        if new_org != current.organization_id:
+            # The items left it: no row of the old organisation's changed (accounts.work_marks).
+            work_marks.mark([current.organization_id])
         current.root_id, current.organization_id = new_root, new_org
     current.version += 1
     current.save()
@@ -234,7 +238,7 @@ def delete_work_item(
     history.record(doomed, history.DELETED, actor, reason)
     _hard_delete([d.pk for d in doomed])
     # Feeds' validators must change although no remaining row did (accounts.work_marks).
-    Organization.objects.filter(pk=current.organization_id).update(work_changed_at=timezone.now())
+    work_marks.mark([current.organization_id])
     propagate_from(current.parent_id)
     if current.start_date or current.due_date:
         settle_parents(actor, [current.parent_id])

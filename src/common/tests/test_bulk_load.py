@@ -1,5 +1,7 @@
 """Loading many items at once follows the same rules, all-or-nothing, with correct roll-ups."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -110,6 +112,18 @@ def test_a_bad_value_is_refused_though_many_items_before_had_good_ones(cast):
     assert not WorkItem.objects.exists()
     bulk_create_items(good)
     assert set(WorkItem.objects.values_list("progress", flat=True)) == {40}
+
+
+def test_a_decimal_with_too_many_places_is_refused_after_an_equal_one_that_fits(cast):
+    """1.0 and 1.000 are equal numbers, but only the first fits a budget of cents."""
+    office = cast.office.pk
+    fits = NewItem("a", "project", "Within budget", organization_id=office)
+    fits.fields["allocated_budget"] = Decimal("1.0")
+    too_fine = NewItem("b", "project", "Too fine", organization_id=office)
+    too_fine.fields["allocated_budget"] = Decimal("1.000")
+    with pytest.raises(ValidationError, match="'b' \\(Too fine\\): allocated_budget"):
+        bulk_create_items([fits, too_fine])
+    assert not WorkItem.objects.exists()
 
 
 def test_a_top_item_is_its_own_root_and_its_children_share_it(cast):

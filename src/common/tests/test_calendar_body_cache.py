@@ -71,6 +71,7 @@ def test_a_change_is_shown_at_once_whatever_was_cached(client, cast):
     assert [e["title"] for e in client.get(FEED, MAY).json()] == ["Print the agenda and the map"]
 
 
+@pytest.mark.django_db(transaction=True)  # marks are written on commit
 def test_a_renamed_assignee_and_team_are_shown_at_once(client, cast):
     client.force_login(cast.manager)
     item(
@@ -91,6 +92,7 @@ def test_a_renamed_assignee_and_team_are_shown_at_once(client, cast):
     assert (after["assignees"], after["teams"]) == (["Sofía"], ["Field Operations"])
 
 
+@pytest.mark.django_db(transaction=True)  # marks are written on commit
 def test_a_renamed_organisation_is_shown_at_once(client, cast):
     client.force_login(cast.manager)
     item("task", "Print agenda", organization=cast.office, due_date=dt.date(2026, 5, 4))
@@ -101,6 +103,7 @@ def test_a_renamed_organisation_is_shown_at_once(client, cast):
     assert event["extendedProps"]["organisation"] == "Office for Community Work"
 
 
+@pytest.mark.django_db(transaction=True)  # marks are written on commit
 def test_joining_a_team_makes_its_items_editable_at_once(client, cast):
     task = item(
         "task",
@@ -117,6 +120,10 @@ def test_joining_a_team_makes_its_items_editable_at_once(client, cast):
     colleague.teams.add(cast.field_team)
     assert client.get(FEED, MAY).json()[0]["editable"] is True
     cast.field_team.memberships.get(user=colleague).delete()
+    assert client.get(FEED, MAY).json()[0]["editable"] is False
+    colleague.teams.add(cast.field_team)
+    assert client.get(FEED, MAY).json()[0]["editable"] is True
+    colleague.teams.clear()
     assert client.get(FEED, MAY).json()[0]["editable"] is False
     assert task.created_by_id is None  # editable only through the team
 

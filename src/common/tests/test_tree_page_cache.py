@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Team, User
-from common.services import update_work_item
+from common.services import move_work_item, update_work_item
 from testing.builders import item
 
 TREE = "/oobc-management/work-items/"
@@ -65,6 +65,11 @@ def test_a_change_to_an_item_is_shown_at_once(client, cast, projects):
     assert "Book the town hall" not in html
 
 
+#: Marks are written once a change commits (`accounts.work_marks`): these tests commit.
+commits = pytest.mark.django_db(transaction=True)
+
+
+@commits
 def test_a_renamed_assignee_and_a_new_colleague_are_shown_at_once(client, cast, projects):
     client.force_login(cast.manager)
     assert "Sofia" in client.get(TREE).content.decode()
@@ -110,10 +115,12 @@ def test_a_role_taken_away_is_shown_at_once(client, cast, projects):
     assert "New project" not in client.get(TREE).content.decode()
 
 
+@commits
 def test_each_answer_has_its_own_csrf_token_and_its_messages(client, cast, projects):
     client.force_login(cast.manager)
     first = client.get(TREE)
     doomed = item("project", "Old plan", organization=cast.office)
+    update_work_item(None, projects, title="Book the community hall")  # the latest change
     client.get(TREE)  # kept again, with "Old plan"
     deleted = client.post(
         f"/oobc-management/work-items/{doomed.pk}/delete/",
@@ -130,6 +137,26 @@ def test_each_answer_has_its_own_csrf_token_and_its_messages(client, cast, proje
 
 def token_of(response) -> str:
     return re.search(r'"X-CSRFToken": "([^"]+)"', response.content.decode()).group(1)
+
+
+@commits
+def test_an_item_moved_to_another_organisation_leaves_the_first_at_once(client, cast, projects):
+    workshop = item("activity", "Harbour workshop", organization=cast.office)
+    partner_project = item("project", "Ministry programme", organization=cast.partner)
+    update_work_item(None, projects, title="Book the community hall")  # the office's latest
+    client.force_login(cast.manager)
+    assert "Harbour workshop" in client.get(TREE).content.decode()
+    move_work_item(None, workshop, parent=partner_project)
+    assert "Harbour workshop" not in client.get(TREE).content.decode()
+
+
+@commits
+def test_a_colleague_moved_to_another_organisation_is_no_longer_offered(client, cast, projects):
+    client.force_login(cast.manager)
+    assert ">Sofia</option>" in client.get(TREE).content.decode()
+    cast.staff.organization = cast.partner
+    cast.staff.save()
+    assert ">Sofia</option>" not in client.get(TREE).content.decode()
 
 
 def test_a_refused_filter_is_answered_400_every_time(client, cast, projects):
