@@ -22,6 +22,7 @@ from common.calendar import subscriptions
 from common.services import update_work_item
 from testing.builders import item
 from testing.cast import PASSWORD
+from testing.queries import beyond_sign_in
 
 FEED = "/oobc-management/calendar/work-items/feed/"
 MAY = {"start": "2026-05-01", "end": "2026-06-01"}
@@ -40,13 +41,7 @@ def fresh_cache():
 
 def data_queries(captured) -> list[str]:
     """Statements beyond sign-in (session, user, permissions): the feed's own work."""
-    return [
-        q["sql"]
-        for q in captured.captured_queries
-        if "django_session" not in q["sql"]
-        and "auth_permission" not in q["sql"]
-        and 'FROM "accounts_user"' not in q["sql"].split("WHERE")[0]
-    ]
+    return beyond_sign_in(captured)
 
 
 def test_a_repeated_window_costs_only_the_validator_and_shows_the_same_events(client, cast):

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Team, User
 from common.services import move_work_item, update_work_item
 from testing.builders import item
+from testing.queries import beyond_sign_in
 
 TREE = "/oobc-management/work-items/"
 
@@ -27,17 +28,11 @@ def projects(cast):
 
 
 def content_queries(captured) -> list[str]:
-    """Statements beyond sign-in and the default-view look-up: the page's own work."""
-    return [
-        q["sql"]
-        for q in captured.captured_queries
-        if "django_session" not in q["sql"]
-        and "auth_permission" not in q["sql"]
-        and 'FROM "accounts_user"' not in q["sql"].split("WHERE")[0]
-        and "planning_savedview" not in q["sql"]
-        and "notifications_notification" not in q["sql"]
-        and "operations_requesttiming" not in q["sql"]
-    ]
+    """Statements beyond sign-in, the default view, the unread count and the page-time record:
+    the page's own work."""
+    return beyond_sign_in(
+        captured, "planning_savedview", "notifications_notification", "operations_requesttiming"
+    )
 
 
 def test_an_unchanged_tree_costs_one_query_and_shows_the_same_rows(client, cast, projects):
