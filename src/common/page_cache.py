@@ -1,4 +1,4 @@
-"""A work page's content, kept for the person who saw it until anything it shows changes.
+"""A work page's content, kept until anything it shows changes, for those who would see it alike.
 
 Building the tree page's content (the filter form with its people, teams and organisations, a
 page of top-level rows with their assignees and edit rights) was most of the page's server
@@ -6,15 +6,17 @@ time. People come back to that page all day (after opening an item, after Back, 
 while nothing in it has changed. The content is therefore kept in the cache (Redis in
 production) under a key that names everything it depends on:
 
-- the person, their organisation and permissions (edit rights, what they may see);
+- who may be served it (`whose`): the person, or everyone whose view cannot differ from
+  theirs (managers, administrators and viewers with the same permissions), and their
+  organisation and permissions (edit rights, what they may see);
 - the flags (whether writes are open), the query string, today's date in the person's time
   zone (overdue marks, due windows) and the language;
 - the latest change of any item the person may see and each organisation's work mark
   (`common.queries.work_changes`: deletions, names, memberships), read by one query;
 - the release that draws the content, so a new release never serves what the old one drew.
 
-Any change moves the key, so kept content is never stale; it is never served to anyone but
-the person it was drawn for. What differs per response (CSRF token, CSP nonce, one-time
+Any change moves the key, so kept content is never stale, and it is never served to anyone who
+could have been shown something else. What differs per response (CSRF token, CSP nonce, one-time
 messages, the unread count) is drawn around the kept content by `base.html`, every time.
 A key costs one query; a change anywhere in the organisation costs the next visit a build.
 """
@@ -33,6 +35,7 @@ from django.core.cache import cache as shared_cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
+from common import permissions
 from obcms.flags import all_flags
 
 from .queries.work_changes import last_work_change
@@ -57,6 +60,20 @@ def _code() -> str:
     return digest.hexdigest()[:16]
 
 
+def whose(request: HttpRequest) -> int | str:
+    """Who may be served this content: everyone of the same organisation, permissions, time
+    zone and language when nothing in it depends on the person, else only the person.
+
+    Managers and administrators may edit every item of their organisation (or all), viewers
+    none: their rows look alike. A staff member may edit what they created, are assigned or
+    whose team they are in, so their rows are theirs; so are "Mine" and "Assignee: me".
+    """
+    rights = permissions.edit_rights(request.user)
+    personal_rights = rights.change and not (rights.manage_all or rights.manage_org)
+    personal_query = "mine" in request.GET or "me" in request.GET.getlist("assignee")
+    return request.user.pk if personal_rights or personal_query else "alike"
+
+
 def content_key(request: HttpRequest, page: str) -> str:
     """The key of `page`'s content for this request (one query: the latest change)."""
     user = request.user
@@ -64,7 +81,7 @@ def content_key(request: HttpRequest, page: str) -> str:
         (
             page,
             _code(),
-            user.pk,
+            whose(request),
             user.organization_id,
             sorted(user.get_all_permissions()),
             all_flags(),

@@ -101,6 +101,45 @@ def test_two_staff_members_each_see_only_their_own_edit_rights(client, cast, pro
     assert 'data-can-edit="1"' not in client.get(TREE).content.decode()
 
 
+def colleague(cast, username: str, role: str) -> User:
+    from accounts.roles import assign_role
+
+    person = User.objects.create_user(username, organization=cast.office, first_name="Lina")
+    assign_role(person, role)
+    return person
+
+
+def test_managers_of_one_office_share_kept_content(client, cast, projects):
+    """Managers may edit every item of their office: what one was shown, another is served."""
+    from accounts.roles import MANAGER
+
+    second = colleague(cast, "lina", MANAGER)
+    client.force_login(cast.manager)
+    first = client.get(TREE)
+    client.force_login(second)
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(TREE)
+    assert content_of(again) == content_of(first)
+    assert len(content_queries(captured)) == 1, content_queries(captured)
+
+
+@pytest.mark.parametrize("mine", [{"assignee": "me"}, {"mine": "on"}])
+def test_my_items_are_never_served_to_another_manager(client, cast, projects, mine):
+    from accounts.roles import MANAGER
+
+    second = colleague(cast, "lina", MANAGER)
+    item("project", "Survey by Lina", organization=cast.office, assignees=[second])
+    item("project", "Audit by Marco", organization=cast.office, assignees=[cast.manager])
+    for person, own, other in (
+        (cast.manager, "by Marco", "by Lina"),
+        (second, "by Lina", "by Marco"),
+    ):
+        client.force_login(person)
+        html = content_of(client.get(TREE, mine))
+        assert own in html
+        assert other not in html
+
+
 def test_a_role_taken_away_is_shown_at_once(client, cast, projects):
     from accounts.roles import VIEWER, assign_role
 
