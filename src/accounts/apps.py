@@ -49,12 +49,13 @@ class AccountsConfig(AppConfig):
         from . import work_marks
         from .models import Organization, Team, TeamMembership, User
 
-        pre_save.connect(work_marks.person_saving, sender=User, dispatch_uid="mark.person.s")
-        post_save.connect(work_marks.person_saved, sender=User, dispatch_uid="mark.person")
-        post_delete.connect(work_marks.person_deleted, sender=User, dispatch_uid="mark.person.d")
-        pre_save.connect(work_marks.team_saving, sender=Team, dispatch_uid="mark.team.s")
-        post_save.connect(work_marks.team_saved, sender=Team, dispatch_uid="mark.team")
-        post_delete.connect(work_marks.team_deleted, sender=Team, dispatch_uid="mark.team.d")
+        for model in (User, Team):
+            name = model._meta.model_name
+            pre_save.connect(work_marks.member_saving, sender=model, dispatch_uid=f"mark.{name}.s")
+            post_save.connect(work_marks.member_saved, sender=model, dispatch_uid=f"mark.{name}")
+            post_delete.connect(
+                work_marks.member_deleted, sender=model, dispatch_uid=f"mark.{name}.d"
+            )
         membership = work_marks.membership_changed
         post_save.connect(membership, sender=TeamMembership, dispatch_uid="mark.m")
         post_delete.connect(membership, sender=TeamMembership, dispatch_uid="mark.m.d")

@@ -51,39 +51,27 @@ def _shows(update_fields, shown: frozenset[str]) -> bool:
     return update_fields is None or not shown.isdisjoint(update_fields)
 
 
-def person_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
-    """A person about to leave an organisation: mark the one they leave (one look-up, only
-    when the save may change the organisation; a sign-in saves only `last_login`)."""
-    if not raw and instance.pk is not None and _shows(update_fields, OFFERED):
-        mark([_stored_organization(sender, instance.pk)])
+def _shown(model) -> frozenset[str]:
+    """The fields of a person or a team that work pages show."""
+    return OFFERED if model._meta.model_name == "user" else SHOWN_TEAM
 
 
-def person_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kw):
-    """A new or renamed person (the tree page offers the people as assignees to filter by)."""
-    if not raw and (created or _shows(update_fields, OFFERED)):
+def member_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A person or team about to be saved, perhaps into another organisation: mark the one it
+    leaves (one look-up, only when the save may change what pages show; a sign-in saves only
+    `last_login`)."""
+    if not raw and instance.pk is not None and _shows(update_fields, _shown(sender)):
+        stored = sender.objects.filter(pk=instance.pk).values_list("organization_id", flat=True)
+        mark([stored.first()])
+
+
+def member_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kw):
+    """A new, renamed or moved person or team (the tree page offers both to filter by)."""
+    if not raw and (created or _shows(update_fields, _shown(sender))):
         mark([instance.organization_id])
 
 
-def person_deleted(sender, instance, **kwargs) -> None:
-    mark([instance.organization_id])
-
-
-def team_saving(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
-    """A team about to move to another organisation: mark the one it leaves."""
-    if not raw and instance.pk is not None and _shows(update_fields, SHOWN_TEAM):
-        mark([_stored_organization(sender, instance.pk)])
-
-
-def team_saved(sender, instance, created: bool, raw: bool = False, update_fields=None, **kw):
-    if not raw and (created or _shows(update_fields, SHOWN_TEAM)):
-        mark([instance.organization_id])
-
-
-def _stored_organization(model, pk: int) -> int | None:
-    return model.objects.filter(pk=pk).values_list("organization_id", flat=True).first()
-
-
-def team_deleted(sender, instance, **kwargs) -> None:
+def member_deleted(sender, instance, **kwargs) -> None:
     mark([instance.organization_id])
 
 

@@ -24,6 +24,7 @@ import orjson
 from django.db import connections, router, transaction
 
 from accounts.models import Organization
+from common.jsonb import jsonb
 
 from .conversation import conversation_entries
 from .mapping.people import plan_people
@@ -52,8 +53,8 @@ class StageResult:
     index: Snapshot | None = None
 
 
-def _digest(value: Any) -> str:
-    options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+def _digest(value: Any, *, sort_keys: bool = True) -> str:
+    options = orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
     return hashlib.sha256(orjson.dumps(value, default=str, option=options)).hexdigest()
 
 
@@ -178,14 +179,7 @@ def fingerprint_of(keys: list[str], rows: dict[str, dict[str, Any]]) -> str:
     after an upgrade stages every batch again and compares every row with its item, as a
     first run does, once.
     """
-    encoded = orjson.dumps([keys, rows], default=str, option=orjson.OPT_NON_STR_KEYS)
-    return hashlib.sha256(encoded).hexdigest()
-
-
-def json_bytes(value: Any) -> bytes:
-    """A staged row as JSON; orjson, since every row of a run is encoded once and decoded once.
-    Keys are written as text, as the json module (and so the SQLite path) writes them."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    return _digest([keys, rows], sort_keys=False)  # the old rows' columns come in one order
 
 
 def _write_staged(batch: StagedBatch, rows: list[tuple[str, str, int, dict]]) -> None:
@@ -199,7 +193,6 @@ def _write_staged(batch: StagedBatch, rows: list[tuple[str, str, int, dict]]) ->
             ]
         )
         return
-    from psycopg.types.json import Jsonb
 
     table = connection.ops.quote_name(StagedRow._meta.db_table)
     with (
@@ -209,7 +202,7 @@ def _write_staged(batch: StagedBatch, rows: list[tuple[str, str, int, dict]]) ->
         ) as copy,
     ):
         for source, key, level, payload in rows:
-            copy.write_row((batch.pk, source, key, level, Jsonb(payload, dumps=json_bytes)))
+            copy.write_row((batch.pk, source, key, level, jsonb(payload)))
 
 
 def clear() -> None:

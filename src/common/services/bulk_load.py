@@ -13,7 +13,6 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-import orjson
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import DEFERRED, DateTimeField, F, JSONField, Max
@@ -23,6 +22,7 @@ from django.utils import timezone
 from accounts import work_marks
 from accounts.models import User
 from common.id_lists import ids_in
+from common.jsonb import jsonb
 from common.models import Status, WorkItem
 from common.progress import recompute_trees
 from common.tree import depths_of
@@ -330,13 +330,11 @@ def _insert(items: list[WorkItem]) -> None:
     if connection.vendor != "postgresql" or not items:
         WorkItem.objects.using(using).bulk_create(items)
         return
-    from psycopg.types.json import Jsonb
-
     fields = [f for f in WorkItem._meta.concrete_fields if not f.primary_key and not f.generated]
     prepare = []
     for f in fields:
         if isinstance(f, JSONField):
-            prepare.append(lambda value: None if value is None else Jsonb(value, dumps=_json))
+            prepare.append(jsonb)
         elif isinstance(f, DateTimeField):
             prepare.append(
                 lambda value, f=f: None if value is None else f.get_db_prep_save(value, connection)
@@ -366,13 +364,6 @@ def _insert(items: list[WorkItem]) -> None:
                 copy.write_row(row)
     for item in items:
         item._state.adding, item._state.db = False, using
-
-
-def _json(value: Any) -> bytes:
-    """JSON for COPY: orjson, since encoding every item's JSON fields with the json module was
-    a twentieth of a 100,000-row migration. Keys are written as text, as the json module
-    writes them."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _attach_people(specs, built) -> None:
