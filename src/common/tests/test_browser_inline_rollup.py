@@ -10,7 +10,7 @@ import pytest
 
 from common.models import Status, WorkItem
 from common.services import update_work_item
-from testing.a11y import assert_accessible
+from testing.a11y import DESKTOP, PHONE, assert_accessible, check_page
 from testing.browser import expand_row, progress_of, screenshot, sign_in
 from testing.builders import branch, item
 
@@ -104,4 +104,26 @@ def test_a_stale_row_does_not_overwrite_a_newer_change(page, live_server, cast):
         f"() => !document.querySelector('#row-{task.pk} [data-testid=row-note]')"
     )
     assert WorkItem.objects.get(pk=task.pk).status == Status.IN_PROGRESS
+    assert page.problems == []
+
+
+def test_on_a_phone_a_reload_after_an_inline_change_shows_the_change(touch_page, live_server, cast):
+    """The tree's rows are kept between visits; a change made on the page is never undone by
+    a reload that serves what was kept before it."""
+    page = touch_page
+    task = item("task", "Print the agenda", organization=cast.office)
+    sign_in(page, live_server, "marco")
+    page.goto(live_server.url + TREE)
+    page.wait_for_selector(f"#row-{task.pk}")
+    check_page(page, "tree-kept-phone", widths=(PHONE, DESKTOP))
+    page.reload()  # now served from what was kept
+    page.fill(f"#progress-{task.pk}", "30")
+    page.press(f"#progress-{task.pk}", "Tab")
+    page.wait_for_function(f"() => document.querySelector('#row-{task.pk} progress').value === 30")
+    assert WorkItem.objects.get(pk=task.pk).progress == 30
+    page.reload()
+    page.wait_for_selector(f"#row-{task.pk}")
+    assert progress_of(page, task) == 30
+    assert page.locator(f"#progress-{task.pk}").input_value() == "30"
+    assert_accessible(page, "tree after a reload on a phone")
     assert page.problems == []
