@@ -3,8 +3,10 @@
 Building the tree page's content (the filter form with its people, teams and organisations, a
 page of top-level rows with their assignees and edit rights) was most of the page's server
 time. People come back to that page all day (after opening an item, after Back, on reload)
-while nothing in it has changed. The content is therefore kept in the cache (Redis in
-production) under a key that names everything it depends on:
+while nothing in it has changed. The same holds for the rows of an expanded node (its children,
+or its whole subtree): a parent with a thousand children drew them all again on each opening.
+Such content is therefore kept in the cache (Redis in production) under a key that names
+everything it depends on:
 
 - who may be served it (`whose`): the person, or everyone whose view cannot differ from
   theirs (managers, administrators and viewers with the same permissions), and their

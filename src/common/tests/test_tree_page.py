@@ -127,7 +127,8 @@ def test_expanding_a_node_costs_the_same_for_few_or_many_children(client, cast):
     grow(cast, large, 40)
     cost_small = count_queries(client, reverse("common:children", args=[small.pk]))
     cost_large = count_queries(client, reverse("common:children", args=[large.pk]))
-    assert cost_small == cost_large <= 8
+    # Drawn (not kept) both times: the rows' statements and the latest change that names them.
+    assert cost_small == cost_large <= 9
 
 
 def test_search_costs_the_same_for_few_or_many_matches(client, cast):

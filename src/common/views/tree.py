@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -89,14 +91,27 @@ def _depth(request: HttpRequest) -> int:
 @require_GET
 def children(request: HttpRequest, pk: int) -> HttpResponse:
     parent = visible_item(request, pk)
-    return HttpResponse(render_rows(children_rows(request.user, parent, _depth(request))))
+    depth = _depth(request)
+    return _kept_rows(
+        request, f"children:{parent.pk}", lambda: children_rows(request.user, parent, depth)
+    )
 
 
 @login_required
 @require_GET
 def expand_all(request: HttpRequest, pk: int) -> HttpResponse:
     top = visible_item(request, pk)
-    return HttpResponse(render_rows(subtree_rows(request.user, top, _depth(request))))
+    depth = _depth(request)
+    return _kept_rows(request, f"subtree:{top.pk}", lambda: subtree_rows(request.user, top, depth))
+
+
+def _kept_rows(request: HttpRequest, page: str, rows: Callable[[], list]) -> HttpResponse:
+    """An expansion's rows, kept like the tree page's content (`common.page_cache`): a wide
+    parent's thousand rows were drawn again every time it was opened, unchanged. The parent
+    was checked visible first, so kept rows are only ever served to someone allowed to see
+    them; the key names the parent, the depth and everything else the rows depend on."""
+    html, _ = kept_content(request, page, lambda: (render_rows(rows()), 200))
+    return HttpResponse(html)
 
 
 @login_required
