@@ -43,9 +43,11 @@ from obcms.flags import all_flags
 from .queries.work_changes import last_work_change
 
 PREFIX = "page-content:"
-#: Content larger than this is drawn every time: a page of 25 projects is about 70,000
-#: characters; only a search with hundreds of matches in context comes near this.
-MAX_CHARACTERS = 1_000_000
+#: Content larger than this is drawn every time. A page of 25 projects is about 70,000
+#: characters and the expansion of a 1,000-child parent about 2.5 million, which takes 90 ms to
+#: draw and a few to read back; a parent of many thousands of children is drawn each time
+#: rather than held in the cache.
+MAX_CHARACTERS = 4_000_000
 
 
 @cache

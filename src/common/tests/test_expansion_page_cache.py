@@ -155,3 +155,16 @@ def test_each_parent_is_served_its_own_rows(client, cast, workshop, url):
     html = client.get(url(survey), {"depth": 1}).content.decode()
     assert "Count the farms" in html
     assert "Book the boat" not in html
+
+
+def test_rows_beyond_the_size_limit_are_drawn_every_time(client, cast, workshop, monkeypatch):
+    """A parent of many thousands of children is not held in the cache (`MAX_CHARACTERS`)."""
+    from common import page_cache
+
+    monkeypatch.setattr(page_cache, "MAX_CHARACTERS", 100)
+    client.force_login(cast.manager)
+    first = client.get(children_url(workshop), {"depth": 1})
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(children_url(workshop), {"depth": 1})
+    assert again.content == first.content
+    assert len(item_reads(captured)) >= 3, item_reads(captured)  # parent, rows, assignees
