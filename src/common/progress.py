@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from .id_lists import ids_in
 from .models import ProgressMode, Status, WorkItem
 from .signals import announce
 from .tree import path_to_root
@@ -124,8 +126,9 @@ def recompute_trees(root_ids: Iterable[int]) -> dict[int, int]:
     roots = sorted(set(root_ids))
     if not roots:
         return {}
+    chosen, params = ids_in(roots)  # thousands of roots after a migration: one parameter
     rows = list(
-        WorkItem.objects.filter(root_id__in=roots)
+        WorkItem.objects.filter(root_id__in=RawSQL(chosen, params))
         .order_by()
         .values_list("pk", "parent_id", "status", "progress", "weight", "progress_mode")
     )

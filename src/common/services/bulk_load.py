@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
-from django.db.models import DEFERRED, DateTimeField, F, JSONField, Max
+from django.db.models import DEFERRED, DateTimeField, F, JSONField, Max, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -225,14 +225,7 @@ def bulk_create_items(
         top = WorkItem.objects.filter(parent_id=None).order_by().aggregate(last=Max("position"))
         next_position[None] = top["last"] or 0
     if existing_parents:
-        chosen, params = ids_in(existing_parents)
-        next_position.update(
-            WorkItem.objects.filter(parent_id__in=RawSQL(chosen, params))
-            .order_by()
-            .values("parent_id")
-            .annotate(last=Max("position"))
-            .values_list("parent_id", "last")
-        )
+        next_position.update(_last_positions(existing_parents))
     ordered = sorted(specs, key=lambda s: level[s.key])
     for start in range(0, len(ordered), batch_size):
         batch_specs = ordered[start : start + batch_size]
@@ -257,17 +250,38 @@ def bulk_create_items(
     return {key: item.pk for key, item in built.items()}
 
 
+def _last_positions(parent_ids: set[int]) -> dict[int, int]:
+    """The last child position under each of these parents that has children.
+
+    One index probe per parent (`workitem_siblings`, newest position first): a grouped maximum
+    read every existing child instead, and a migration's later chunks add tasks under parents
+    that already hold thousands.
+    """
+    chosen, params = ids_in(parent_ids)
+    last = (
+        WorkItem.objects.filter(parent_id=OuterRef("pk"))
+        .order_by("-position")
+        .values("position")[:1]
+    )
+    rows = (
+        WorkItem.objects.filter(pk__in=RawSQL(chosen, params))
+        .annotate(last=Subquery(last))
+        .values_list("pk", "last")
+    )
+    return {pk: position for pk, position in rows if position is not None}
+
+
 def roll_up_trees(item_ids: Sequence[int]) -> dict[int, int]:
     """The roll-up of every tree holding one of `item_ids` (after `roll_up=False` loads)."""
-    roots: set[int] = set()
-    ids = list(item_ids)
-    for start in range(0, len(ids), 5000):
-        roots.update(
-            WorkItem.objects.filter(pk__in=ids[start : start + 5000])
-            .order_by()
-            .values_list("root_id", flat=True)
-            .distinct()
-        )
+    if not item_ids:
+        return {}
+    chosen, params = ids_in(item_ids)
+    roots = (
+        WorkItem.objects.filter(pk__in=RawSQL(chosen, params))
+        .order_by()
+        .values_list("root_id", flat=True)
+        .distinct()
+    )
     return recompute_trees(roots)
 
 

@@ -53,13 +53,22 @@ def test_one_bad_item_loads_nothing_and_names_the_culprit(cast):
 def test_items_can_be_loaded_under_an_existing_item(cast):
     project = item("project", organization=cast.office)
     item("task", "Existing", parent=project)
-    ids = bulk_create_items([NewItem("n", "task", "New", parent_id=project.pk)])
+    item("task", "Also existing", parent=project)
+    empty = item("project", "Empty", organization=cast.office)
+    ids = bulk_create_items(
+        [
+            NewItem("n", "task", "New", parent_id=project.pk),
+            NewItem("first", "task", "First of its parent", parent_id=empty.pk),
+        ]
+    )
     new = WorkItem.objects.get(pk=ids["n"])
     assert new.organization_id == cast.office.pk
     assert list(project.children.order_by("position").values_list("title", flat=True)) == [
         "Existing",
+        "Also existing",
         "New",
     ]
+    assert list(empty.children.values_list("title", flat=True)) == ["First of its parent"]
 
 
 def test_assignees_of_another_organisation_are_refused(cast):
