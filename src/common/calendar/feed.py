@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from common import permissions
-from common.id_lists import ids_in
+from common.id_lists import gathered, ids_in
 from common.models import Status, WorkItem
 from common.queries.work_changes import last_work_change
 from common.tree import ancestor_trails
@@ -118,13 +118,11 @@ def feed_items(user, params: FeedParams) -> QuerySet:
         items = items.exclude(status__in=[Status.COMPLETED, Status.CANCELLED])
     if params.assignee is not None:
         person = user.pk if params.assignee == "me" else params.assignee
-        items = items.filter(
-            pk__in=WorkItem.assignees.through.objects.filter(user_id=person).values("workitem_id")
-        )
+        assigned = WorkItem.assignees.through.objects.filter(user_id=person)
+        items = items.filter(pk__in=gathered(assigned.values("workitem_id")))
     if params.team is not None:
-        items = items.filter(
-            pk__in=WorkItem.teams.through.objects.filter(team_id=params.team).values("workitem_id")
-        )
+        of_team = WorkItem.teams.through.objects.filter(team_id=params.team)
+        items = items.filter(pk__in=gathered(of_team.values("workitem_id")))
     if params.organisation is not None:
         items = items.filter(organization_id=params.organisation)
     if params.q:
