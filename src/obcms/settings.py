@@ -281,7 +281,8 @@ CALENDAR_LONG_EVENT_DAYS = env.int("CALENDAR_LONG_EVENT_DAYS", default=14)
 # Encoded feed and ICS bodies are kept in the cache (Redis when REDIS_URL is set) under their
 # validator for this long; 0 turns it off. Bodies larger than the limit are not kept.
 CALENDAR_BODY_CACHE_SECONDS = env.int("CALENDAR_BODY_CACHE_SECONDS", default=600)
-# The tree page's content kept per person until anything it shows changes (common.page_cache).
+# The tree page's content and expanded rows, kept until anything they show changes
+# (common.page_cache).
 PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=600)
 CALENDAR_BODY_CACHE_MAX_BYTES = env.int("CALENDAR_BODY_CACHE_MAX_BYTES", default=8_000_000)
 # With a shared cache (Redis), each web process also keeps the bodies it served last, up to this

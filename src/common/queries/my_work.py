@@ -6,9 +6,10 @@ carries its path so people see which project it belongs to; the lists are groupe
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -91,6 +92,13 @@ def _timeline_of_mine() -> str:
         return f"{TREE}?mine=on"
 
 
+def _first(rows: list[tuple]) -> list[int]:
+    """The ids of the first `LIST_LIMIT` rows in the lists' order: by due date (undated last,
+    as PostgreSQL orders them), higher priority first, then by id."""
+    ordered = sorted(rows, key=lambda r: (r[1] is None, r[1] or dt.date.min, -r[2], r[0]))
+    return [row[0] for row in ordered[:LIST_LIMIT]]
+
+
 def _mark_conflicts(rows: dict[str, list[WorkItem]], conflicts: dict[int, list]) -> None:
     for listed in rows.values():
         for item in listed:
@@ -98,22 +106,42 @@ def _mark_conflicts(rows: dict[str, list[WorkItem]], conflicts: dict[int, list])
 
 
 def load_my_work(user) -> MyWork:
-    """Counts in one query, short lists in one query each, their paths in one more.
+    """Counts and short lists from one read of my open items, the listed items in one more
+    query, their paths in one more.
+
+    Every count and list is of open items (overdue and due windows are open by definition, in
+    progress is open), so one narrow read of my open items, each marked by the database with
+    the lists it belongs to (the same conditions as the tree page's filters), gives every
+    count, and the first ten of each list in the lists' order. It replaced a count query and
+    one query per list, each looking up the whole plate again (at 100,000 items the page spent
+    ~80 ms in those five statements).
 
     Dependency conflicts (an open item of mine starting before a predecessor allows) cost one
-    query for the links and, when there are any, the working days and one for their list.
+    query for the links and, when there are any, the working days.
     """
     today = timezone.localdate()
-    overdue, this_week, upcoming = (due_window(w, today) for w in ("overdue", "week", "two_weeks"))
-    in_progress = Q(status=Status.IN_PROGRESS)
+    conditions = {
+        "overdue": due_window("overdue", today),
+        "week": due_window("week", today),
+        "upcoming": due_window("two_weeks", today),
+        "progress": Q(status=Status.IN_PROGRESS),
+    }
     base = mine(user)
-    counts = base.aggregate(
-        overdue=Count("pk", filter=overdue),
-        week=Count("pk", filter=this_week),
-        upcoming=Count("pk", filter=upcoming),
-        progress=Count("pk", filter=in_progress),
-        open=Count("pk", filter=OPEN),
+    plate = list(
+        base.filter(OPEN)
+        .annotate(
+            **{
+                f"in_{k}": ExpressionWrapper(q, output_field=BooleanField())
+                for k, q in conditions.items()
+            }
+        )
+        .values_list("pk", "due_date", "priority_rank", *(f"in_{k}" for k in conditions))
     )
+    conflicts = conflicts_of(base)
+    members = {key: [row for row in plate if row[3 + n]] for n, key in enumerate(conditions)}
+    members["conflicts"] = [row for row in plate if row[0] in conflicts]
+    counts = {key: len(rows) for key, rows in members.items()}
+    counts["open"] = len(plate)
     links = {
         "overdue": f"{TREE}?mine=on&due=overdue",
         "week": f"{TREE}?mine=on&due=week",
@@ -122,32 +150,18 @@ def load_my_work(user) -> MyWork:
         "open": f"{TREE}?mine=on&{OPEN_STATUSES}",
     }
     specs = [
-        ("overdue", "Overdue", overdue, counts["overdue"], "Nothing overdue."),
-        ("week", "Due this week", this_week, counts["week"], "Nothing due this week."),
-        ("upcoming", "Next two weeks", upcoming, counts["upcoming"], "Nothing due in two weeks."),
-        ("progress", "In progress", in_progress, counts["progress"], "Nothing in progress."),
+        ("overdue", "Overdue", counts["overdue"], "Nothing overdue."),
+        ("week", "Due this week", counts["week"], "Nothing due this week."),
+        ("upcoming", "Next two weeks", counts["upcoming"], "Nothing due in two weeks."),
+        ("progress", "In progress", counts["progress"], "Nothing in progress."),
     ]
-    conflicts = conflicts_of(base)
     if conflicts:
         links["conflicts"] = _timeline_of_mine()
-        specs.insert(
-            1,
-            (
-                "conflicts",
-                "Starts before what it waits for",
-                Q(pk__in=sorted(conflicts)),
-                len(conflicts),
-                "",
-            ),
-        )
-    rows = {
-        key: decorate(
-            user,
-            list(base.filter(condition).order_by("due_date", "-priority_rank", "pk")[:LIST_LIMIT]),
-        )
-        for key, _, condition, count, _ in specs
-        if count
-    }
+        specs.insert(1, ("conflicts", "Starts before what it waits for", len(conflicts), ""))
+    firsts = {key: _first(members[key]) for key, _, count, _ in specs if count}
+    chosen = {pk for ids in firsts.values() for pk in ids}
+    items = {w.pk: w for w in decorate(user, list(WorkItem.objects.filter(pk__in=chosen)))}
+    rows = {key: [items[pk] for pk in ids if pk in items] for key, ids in firsts.items()}
     _mark_conflicts(rows, conflicts)
     trails = ancestor_trails(item.pk for listed in rows.values() for item in listed)
     lists = [
@@ -160,7 +174,7 @@ def load_my_work(user) -> MyWork:
             groups=_grouped(rows.get(key, []), trails),
             shown=len(rows.get(key, [])),
         )
-        for key, heading, _, count, empty in specs
+        for key, heading, count, empty in specs
     ]
     return MyWork(
         overdue_count=counts["overdue"],

@@ -1,6 +1,7 @@
 """My work: real counts of what is assigned to me or my teams."""
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -207,3 +208,55 @@ def test_an_item_starting_before_what_it_waits_for_is_listed_and_marked(client, 
     update_work_item(cast.staff, report, start_date=dt.date(2026, 3, 9))
     page = client.get("/").content.decode()
     assert 'data-testid="list-conflicts"' not in page and 'data-testid="conflict"' not in page
+
+
+def _listed_titles(html: str, key: str) -> list[str]:
+    listed = html.split(f'data-testid="list-{key}"')[1].split("</section>")[0]
+    return re.findall(r'<a[^>]*href="/oobc-management/work-items/\d+/"[^>]*>([^<]+)</a>', listed)
+
+
+def test_each_list_shows_the_ten_most_pressing_items_first(client, cast):
+    """Earliest due first, the higher priority first on the same day; of 13 overdue, 10 shown."""
+    today = timezone.localdate()
+    for n in range(12):
+        item(
+            "task",
+            f"Late {n:02}",
+            organization=cast.office,
+            assignees=[cast.staff],
+            due_date=today - dt.timedelta(days=20 - n),
+            priority="low",
+        )
+    item(
+        "task",
+        "Urgent and late",
+        organization=cast.office,
+        assignees=[cast.staff],
+        due_date=today - dt.timedelta(days=15),
+        priority="urgent",
+    )
+    client.force_login(cast.staff)
+    html = client.get("/").content.decode()
+    assert 'data-testid="count-overdue">13<' in html
+    assert _listed_titles(html, "overdue") == [
+        "Late 00",
+        "Late 01",
+        "Late 02",
+        "Late 03",
+        "Late 04",
+        "Urgent and late",
+        "Late 05",
+        "Late 06",
+        "Late 07",
+        "Late 08",
+    ]
+
+
+def test_work_in_progress_without_a_date_is_listed_after_dated_work(client, cast):
+    today = timezone.localdate()
+    mine = {"organization": cast.office, "assignees": [cast.staff], "status": "in_progress"}
+    item("task", "Ongoing, no date", **mine)
+    item("task", "Ongoing, due next week", due_date=today + dt.timedelta(days=7), **mine)
+    client.force_login(cast.staff)
+    html = client.get("/").content.decode()
+    assert _listed_titles(html, "progress") == ["Ongoing, due next week", "Ongoing, no date"]
