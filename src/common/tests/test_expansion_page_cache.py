@@ -37,6 +37,18 @@ def subtree_url(parent) -> str:
     return reverse("common:expand_all", args=[parent.pk])
 
 
+def rows_of(client, parent, depth: int = 1) -> str:
+    """The children rows of `parent` as the signed-in person is served them."""
+    return client.get(children_url(parent), {"depth": depth}).content.decode()
+
+
+def colleague(cast, username: str, role: str) -> User:
+    """Another person of the office with `role`."""
+    person = User.objects.create_user(username, organization=cast.office, first_name="Nadia")
+    assign_role(person, role)
+    return person
+
+
 def own_queries(captured) -> list[str]:
     """The expansion's own statements (beyond sign-in and the request-time record)."""
     return beyond_sign_in(captured, "operations_requesttiming")
@@ -80,15 +92,15 @@ def test_a_change_to_a_child_is_shown_at_once(client, cast, workshop, url):
 
 def test_a_new_child_is_shown_at_once(client, cast, workshop):
     client.force_login(cast.manager)
-    client.get(children_url(workshop), {"depth": 1})
+    rows_of(client, workshop)
     create_work_item(cast.manager, parent=workshop, work_type="task", title="Hire a translator")
-    assert "Hire a translator" in client.get(children_url(workshop), {"depth": 1}).content.decode()
+    assert "Hire a translator" in rows_of(client, workshop)
 
 
 def test_rows_drawn_for_one_depth_are_not_served_for_another(client, cast, workshop):
     client.force_login(cast.manager)
-    shallow = client.get(children_url(workshop), {"depth": 1}).content.decode()
-    deep = client.get(children_url(workshop), {"depth": 4}).content.decode()
+    shallow = rows_of(client, workshop)
+    deep = rows_of(client, workshop, depth=4)
     assert 'data-depth="1"' in shallow
     assert 'data-depth="4"' in deep
     assert 'data-depth="1"' not in deep
@@ -96,19 +108,17 @@ def test_rows_drawn_for_one_depth_are_not_served_for_another(client, cast, works
 
 def test_each_staff_member_sees_only_their_own_edit_rights_in_the_rows(client, cast, workshop):
     """Same role, same office: Sofia may edit the task she is assigned, Nadia may not."""
-    nadia = User.objects.create_user("nadia", organization=cast.office, first_name="Nadia")
-    assign_role(nadia, STAFF)
+    nadia = colleague(cast, "nadia", STAFF)
     client.force_login(cast.staff)
-    assert 'data-can-edit="1"' in client.get(children_url(workshop), {"depth": 1}).content.decode()
+    assert 'data-can-edit="1"' in rows_of(client, workshop)
     client.force_login(nadia)
-    html = client.get(children_url(workshop), {"depth": 1}).content.decode()
+    html = rows_of(client, workshop)
     assert "Book the boat" in html
     assert 'data-can-edit="1"' not in html
 
 
 def test_managers_of_one_office_share_kept_rows(client, cast, workshop):
-    lina = User.objects.create_user("lina", organization=cast.office, first_name="Lina")
-    assign_role(lina, MANAGER)
+    lina = colleague(cast, "lina", MANAGER)
     client.force_login(cast.manager)
     first = client.get(children_url(workshop), {"depth": 1})
     client.force_login(lina)
@@ -120,9 +130,9 @@ def test_managers_of_one_office_share_kept_rows(client, cast, workshop):
 
 def test_a_viewer_is_not_served_the_rows_a_manager_may_edit(client, cast, workshop):
     client.force_login(cast.manager)
-    assert 'data-can-edit="1"' in client.get(children_url(workshop), {"depth": 1}).content.decode()
+    assert 'data-can-edit="1"' in rows_of(client, workshop)
     client.force_login(cast.viewer)
-    html = client.get(children_url(workshop), {"depth": 1}).content.decode()
+    html = rows_of(client, workshop)
     assert "Book the boat" in html
     assert 'data-can-edit="1"' not in html
 
@@ -140,10 +150,10 @@ def test_kept_rows_are_never_served_to_another_organisation(client, cast, worksh
 @commits
 def test_a_renamed_assignee_is_shown_at_once(client, cast, workshop):
     client.force_login(cast.manager)
-    assert "Sofia" in client.get(children_url(workshop), {"depth": 1}).content.decode()
+    assert "Sofia" in rows_of(client, workshop)
     cast.staff.first_name = "Sofía"
     cast.staff.save()
-    assert "Sofía" in client.get(children_url(workshop), {"depth": 1}).content.decode()
+    assert "Sofía" in rows_of(client, workshop)
 
 
 @pytest.mark.parametrize("url", [children_url, subtree_url])
