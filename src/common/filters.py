@@ -21,6 +21,7 @@ from obcms.ids import BoundedModelChoiceField, is_id
 
 from . import permissions
 from .models import Priority, Status, WorkItem, WorkType
+from .queries.plate import assigned_to, of_team, plate_ids
 
 
 class AssigneeField(forms.CharField):
@@ -148,7 +149,7 @@ class WorkItemFilter(django_filters.FilterSet):
         user_id = getattr(value, "pk", value)
         if not User.objects.filter(pk=user_id).exists():
             return queryset.none()
-        return queryset.filter(assignees__id=user_id).distinct()
+        return queryset.filter(pk__in=assigned_to(user_id))
 
     def assigned_to_me(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """The same "mine" as My work: assigned directly or through one of my teams."""
@@ -157,11 +158,7 @@ class WorkItemFilter(django_filters.FilterSet):
             return queryset
         if user is None or not user.is_authenticated:
             return queryset.none()
-        return queryset.filter(
-            pk__in=WorkItem.objects.filter(
-                Q(assignees=user) | Q(teams__memberships__user=user)
-            ).values("pk")
-        )
+        return queryset.filter(pk__in=plate_ids(user))
 
     def by_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Open items by when they are due, in the office's calendar (as My work counts them)."""
@@ -170,7 +167,7 @@ class WorkItemFilter(django_filters.FilterSet):
         return queryset.filter(due_window(value, timezone.localdate()))
 
     def by_team(self, queryset: QuerySet, name: str, value: Team | None) -> QuerySet:
-        return queryset.filter(teams=value).distinct() if value else queryset
+        return queryset.filter(pk__in=of_team(value.pk)) if value else queryset
 
     def ends_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
         """Items still running on or after `value` (undated items are kept out)."""

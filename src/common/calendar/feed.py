@@ -33,8 +33,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from common import permissions
-from common.id_lists import gathered, ids_in
+from common.id_lists import ids_in
 from common.models import Status, WorkItem
+from common.queries.plate import assigned_to, of_team
 from common.queries.work_changes import last_work_change
 from common.tree import ancestor_trails
 from obcms.flags import all_flags, flag
@@ -118,11 +119,9 @@ def feed_items(user, params: FeedParams) -> QuerySet:
         items = items.exclude(status__in=[Status.COMPLETED, Status.CANCELLED])
     if params.assignee is not None:
         person = user.pk if params.assignee == "me" else params.assignee
-        assigned = WorkItem.assignees.through.objects.filter(user_id=person)
-        items = items.filter(pk__in=gathered(assigned.values("workitem_id")))
+        items = items.filter(pk__in=assigned_to(person))
     if params.team is not None:
-        of_team = WorkItem.teams.through.objects.filter(team_id=params.team)
-        items = items.filter(pk__in=gathered(of_team.values("workitem_id")))
+        items = items.filter(pk__in=of_team(params.team))
     if params.organisation is not None:
         items = items.filter(organization_id=params.organisation)
     if params.q:

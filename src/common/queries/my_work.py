@@ -14,11 +14,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from common.filters import OPEN, due_window
-from common.id_lists import gathered
 from common.models import Status, WorkItem
 from common.tree import ancestor_trails
 
 from .dependency_conflicts import conflicts_of
+from .plate import plate_ids
 from .tree_rows import decorate
 
 LIST_LIMIT = 10
@@ -60,18 +60,13 @@ class MyWork:
 
 
 def mine(user):
-    """Items assigned to the user directly or through one of their teams.
+    """Items on the user's plate (`common.queries.plate`) that they may see.
 
-    The ids come from the user's own assignments and team memberships (one UNION), so the cost
-    follows what is on the user's plate, not how many items the organisation holds (`gathered`:
-    joined as a plain sub-select, the overdue list walked every overdue item of the organisation,
-    53,000 of 100,000, to find the 8,520 on a manager's plate: 60-80 ms instead of 19).
+    Joined as a plain sub-select, the overdue list walked every overdue item of the
+    organisation (53,000 of 100,000) to find the 8,520 on a manager's plate: 60-80 ms instead
+    of 19.
     """
-    direct = WorkItem.assignees.through.objects.filter(user_id=user.pk).values("workitem_id")
-    through_teams = WorkItem.teams.through.objects.filter(
-        team__memberships__user_id=user.pk
-    ).values("workitem_id")
-    return WorkItem.objects.visible_to(user).filter(pk__in=gathered(direct.union(through_teams)))
+    return WorkItem.objects.visible_to(user).filter(pk__in=plate_ids(user))
 
 
 def _grouped(items: list[WorkItem], trails: dict[int, list[tuple[int, str]]]) -> list[Group]:
