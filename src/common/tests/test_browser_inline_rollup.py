@@ -127,3 +127,24 @@ def test_on_a_phone_a_reload_after_an_inline_change_shows_the_change(touch_page,
     assert page.locator(f"#progress-{task.pk}").input_value() == "30"
     assert_accessible(page, "tree after a reload on a phone")
     assert page.problems == []
+
+
+def test_on_a_phone_reopened_children_show_a_change_made_inline(touch_page, live_server, cast):
+    """An expanded node's rows are kept too; reopening it after a change shows the change."""
+    page = touch_page
+    workshop = item("activity", "Harbour workshop", organization=cast.office)
+    task = item("task", "Book the boat", parent=workshop)
+    sign_in(page, live_server, "marco")
+    open_branch(page, live_server, [workshop, task])
+    check_page(page, "children-kept-phone", widths=(PHONE, DESKTOP))
+    page.reload()  # the open rows come back, now from what was kept
+    page.wait_for_selector(f"#row-{task.pk}")
+    page.fill(f"#progress-{task.pk}", "40")
+    page.press(f"#progress-{task.pk}", "Tab")
+    page.wait_for_function(f"() => document.querySelector('#row-{task.pk} progress').value === 40")
+    page.reload()
+    page.wait_for_selector(f"#row-{task.pk}")
+    assert progress_of(page, task) == 40
+    assert progress_of(page, workshop) == 40
+    assert_accessible(page, "reopened children on a phone")
+    assert page.problems == []
