@@ -94,6 +94,15 @@ def sign_in(page, live_server, username: str, password: str = "correct horse bat
     page.wait_for_url(f"{live_server.url}/")
 
 
+def arrive_at(page, heading: str) -> None:
+    """Wait for the page whose main heading is exactly `heading`.
+
+    A substring match would also accept the edit form still on screen ("Edit “Print the
+    agenda”"), so a test could read the database before the form's POST has been answered.
+    """
+    page.get_by_role("heading", level=1, name=heading, exact=True).wait_for()
+
+
 def expand_row(page, work_item) -> None:
     """Open a tree row's children and wait until they are in the table."""
     page.wait_for_selector("#tree-body[aria-busy=false]")  # remembered rows are re-opened

@@ -11,7 +11,7 @@ import pytest
 
 from common.models import WorkItem
 from testing.a11y import DESKTOP, NARROWEST, PHONE, assert_accessible, assert_fits_phone
-from testing.browser import screenshot, sign_in
+from testing.browser import arrive_at, screenshot, sign_in
 from testing.builders import item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +64,7 @@ def test_a_repeat_built_from_choices_is_saved_and_read_in_words(page, live_serve
     looks_right(page, width, "form-repeat-builder")
 
     page.click("button:has-text('Create')")
-    page.wait_for_selector("h1:has-text('Coordination meeting')")
+    arrive_at(page, "Coordination meeting")
     saved = WorkItem.objects.get(title="Coordination meeting")
     assert saved.recurrence_rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=6"
     repeats = page.locator("[data-testid=repeats]")
@@ -116,7 +116,7 @@ def test_two_assignees_are_picked_with_the_keyboard_alone(page, live_server, cas
     page.keyboard.press("Escape")
     assert combo.get_attribute("aria-expanded") == "false"
     page.keyboard.press("Enter")  # with the list closed, Enter submits as in any field
-    page.wait_for_selector("h1:has-text('Print the agenda')")
+    arrive_at(page, "Print the agenda")
     saved = WorkItem.objects.get(pk=task.pk)
     assert set(saved.assignees.all()) == {cast.manager, cast.staff}
     page.goto(f"{live_server.url}{ITEMS}/{task.pk}/edit/")
@@ -140,7 +140,7 @@ def test_a_colour_is_picked_with_the_arrow_keys(page, live_server, cast, width):
     looks_right(page, width, "form-colour-picker")
     page.get_by_role("button", name="Save").focus()
     page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Print the agenda')")
+    arrive_at(page, "Print the agenda")
     assert WorkItem.objects.get(pk=task.pk).calendar_color == "#7C3AED"
     page.goto(f"{live_server.url}{ITEMS}/{task.pk}/edit/")
     page.reload()
@@ -172,7 +172,7 @@ def test_rolled_up_progress_is_locked_with_its_reason(page, live_server, cast, w
     assert progress.is_enabled() and reason.is_hidden()
     progress.fill("70")
     page.click("button:has-text('Save')")
-    page.wait_for_selector("h1:has-text('Barangay assembly')")
+    arrive_at(page, "Barangay assembly")
     saved = WorkItem.objects.get(pk=activity.pk)
     assert (saved.progress_mode, saved.progress) == ("manual", 70)
     assert page.problems == []

@@ -8,7 +8,7 @@ import pytest
 
 from common.models import Status, WorkItem
 from testing.a11y import assert_accessible
-from testing.browser import sign_in
+from testing.browser import arrive_at, sign_in
 from testing.builders import item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,20 +33,20 @@ def test_create_move_and_complete_with_the_keyboard_only(page, live_server, cast
 
     tab_to(page, "nav a[href$='/work-items/']")
     page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Work items')")
+    arrive_at(page, "Work items")
     tab_to(page, "a:text('New project')")
     page.keyboard.press("Enter")
     tab_to(page, "#id_title")
     page.keyboard.type("River clean-up drive")
     page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('River clean-up drive')")
+    arrive_at(page, "River clean-up drive")
 
     tab_to(page, "a:text('Add activity')")
     page.keyboard.press("Enter")
     tab_to(page, "#id_title")
     page.keyboard.type("Barangay assembly")
     page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Barangay assembly')")
+    arrive_at(page, "Barangay assembly")
     activity = WorkItem.objects.get(title="Barangay assembly")
 
     tab_to(page, "a:text('Move…')")

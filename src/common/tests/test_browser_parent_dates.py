@@ -9,7 +9,7 @@ import pytest
 
 from common.models import WorkItem
 from testing.a11y import assert_accessible
-from testing.browser import screenshot, sign_in
+from testing.browser import arrive_at, screenshot, sign_in
 from testing.builders import item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def test_a_child_outside_its_parent_is_created_with_an_offer_to_extend_the_paren
     page.fill("#id_start_date", "2026-12-05")
     page.fill("#id_due_date", "2026-12-15")
     page.click("button:has-text('Create')")
-    page.wait_for_selector("h1:has-text('Write the report')")  # created, not refused
+    arrive_at(page, "Write the report")  # created, not refused
     warning = page.locator("[data-testid=outside-parent]")
     assert "outside “Province-wide consultation” (Dec 1, 2026 – Dec 10, 2026)" in (
         warning.inner_text()
@@ -100,7 +100,7 @@ def test_a_parent_set_to_follow_its_children_takes_and_keeps_their_span(
     page.goto(f"{live_server.url}/oobc-management/work-items/{task.pk}/edit/")
     page.fill("#id_due_date", "2026-12-11")
     page.click("button:has-text('Save')")
-    page.wait_for_selector("h1:has-text('Print the programme')")
+    arrive_at(page, "Print the programme")
     page.goto(f"{live_server.url}/oobc-management/work-items/{activity.pk}/")
     page.reload()
     assert "Dec 11, 2026" in page.locator("aside").inner_text()

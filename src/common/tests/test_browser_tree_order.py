@@ -12,7 +12,7 @@ import pytest
 
 from common.models import WorkItem
 from testing.a11y import assert_accessible
-from testing.browser import expand_row, sign_in
+from testing.browser import arrive_at, expand_row, sign_in
 from testing.builders import item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_a_new_top_level_item_is_on_the_first_page(page, live_server, cast):
     page.click("text=New project")
     page.fill("#id_title", "Fresh project")
     page.click("button:has-text('Create')")
-    page.wait_for_selector("h1:has-text('Fresh project')")
+    arrive_at(page, "Fresh project")
     page.goto(live_server.url + TREE)
     assert page.locator("tr.tree-row td:first-child a").first.inner_text() == "Fresh project"
     assert_accessible(page)

@@ -5,7 +5,7 @@ import pytest
 from common.models import WorkItem
 from common.services import update_work_item
 from testing.a11y import assert_accessible
-from testing.browser import screenshot, sign_in
+from testing.browser import arrive_at, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def expand(page, work_item) -> None:
 def create_through_form(page, title: str) -> None:
     page.fill("#id_title", title)
     page.click("button:has-text('Create')")
-    page.wait_for_selector(f"h1:has-text('{title}')")
+    arrive_at(page, title)
 
 
 def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, cast):
@@ -43,7 +43,7 @@ def test_a_manager_plans_reorganises_and_cleans_up_a_project(page, live_server, 
     page.fill("#id_title", "placeholder")  # typed over below; proves the form keeps input
     page.fill("#id_title", "Print flyers")
     page.click("button:has-text('Create')")
-    page.wait_for_selector("h1:has-text('Print flyers')")
+    arrive_at(page, "Print flyers")
     task = WorkItem.objects.get(title="Print flyers")
     orientation = WorkItem.objects.get(title="Volunteer orientation")
     assembly = WorkItem.objects.get(title="Barangay assembly")
