@@ -7,12 +7,15 @@ found; the tree page then shows it with its ancestors for context.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from functools import partial
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.renderers import Jinja2
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -45,6 +48,31 @@ class AssigneeFilter(django_filters.Filter):
     """A person's id or `me`."""
 
     field_class = AssigneeField
+
+
+class _ReadOnce(BaseChoiceIterator):
+    """Choices read when first drawn, then reused (a select looks at its choices twice)."""
+
+    def __init__(self, read: Callable[[], list[tuple[str, str]]]) -> None:
+        self._read = read
+        self._choices: list[tuple[str, str]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        if self._choices is None:
+            self._choices = self._read()
+        return iter(self._choices)
+
+
+def _assignee_choices(user) -> list[tuple[str, str]]:
+    """Whom the tree, board and timeline filters offer: anyone, me, or an active person the
+    user may see, by name."""
+    people = (
+        permissions.visible_people(user)
+        .filter(is_active=True)
+        .order_by("first_name", "username")
+        .only("pk", "first_name", "last_name", "username")
+    )
+    return [("", "Anyone"), ("me", "Me"), *((str(u.pk), u.display_name) for u in people)]
 
 
 DUE_CHOICES = [
@@ -109,17 +137,10 @@ class WorkItemFilter(django_filters.FilterSet):
             orgs = permissions.visible_organizations(user)
             self.filters["organization"].queryset = orgs
             self.filters["team"].queryset = permissions.visible_teams(user)
-            people = (
-                permissions.visible_people(user)
-                .filter(is_active=True)
-                .order_by("first_name", "username")
-            )
+            # Read when the form is drawn, not when the filters are built: the API, exports
+            # and a tree page whose filter form is kept never draw it.
             self.form.fields["assignee"].widget = forms.Select(
-                choices=[
-                    ("", "Anyone"),
-                    ("me", "Me"),
-                    *((str(u.pk), u.display_name) for u in people),
-                ]
+                choices=_ReadOnce(partial(_assignee_choices, user))
             )
         for name in ("work_type", "status", "priority"):
             self.form.fields[name].widget = forms.CheckboxSelectMultiple(

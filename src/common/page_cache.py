@@ -21,6 +21,9 @@ Any change moves the key, so kept content is never stale, and it is never served
 could have been shown something else. What differs per response (CSRF token, CSP nonce, one-time
 messages, the unread count) is drawn around the kept content by `base.html`, every time.
 A key costs one query; a change anywhere in the organisation costs the next visit a build.
+Of that build, the parts that show people, teams and organisations but no item (the tree
+page's filter form) are kept apart under a key that follows only the work marks
+(`kept_part`), so an edited item does not draw them again.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from django.utils import timezone, translation
 from common import permissions
 from obcms.flags import all_flags
 
-from .queries.work_changes import last_work_change
+from .queries.work_changes import work_moments
 
 PREFIX = "page-content:"
 #: Content larger than this is drawn every time. A page of 25 projects is about 70,000
@@ -94,10 +97,56 @@ def content_key(request: HttpRequest, page: str) -> str:
             timezone.get_current_timezone_name(),
             translation.get_language(),
             settings.WORK_ITEM_CHILD_TYPES,
-            last_work_change(user),
+            max((m for m in _moments(request) if m is not None), default=None),
         )
     )
     return PREFIX + hashlib.sha256(basis.encode()).hexdigest()
+
+
+def _moments(request: HttpRequest) -> tuple:
+    """The latest work mark and item change, read once per request for all its keys."""
+    moments = getattr(request, "_work_moments", None)
+    if moments is None:
+        moments = request._work_moments = work_moments(request.user)
+    return moments
+
+
+def part_key(request: HttpRequest, part: str) -> str:
+    """The key of a part that shows people, teams and organisations but no item (the tree
+    page's filter form): it names the organisation, the permissions (which people, teams and
+    organisations may be offered), the query without its page number (the values filled in),
+    the language, the release and the latest work mark — not the latest item change, so an
+    edited item leaves the part kept while a renamed person, a new team or a moved colleague
+    does not."""
+    user = request.user
+    query = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    basis = repr(
+        (
+            part,
+            _code(),
+            user.organization_id,
+            sorted(user.get_all_permissions()),
+            query,
+            translation.get_language(),
+            _moments(request)[0],
+        )
+    )
+    return PREFIX + "part:" + hashlib.sha256(basis.encode()).hexdigest()
+
+
+def kept_part(request: HttpRequest, part: str, build: Callable[[], str]) -> str:
+    """`part` from the cache, else `build()`, kept (see `part_key`). A page drawn after an item
+    changed thus draws only what shows items: the filter form was a quarter of the tree page."""
+    seconds = settings.PAGE_CONTENT_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    key = part_key(request, part)
+    html = shared_cache.get(key)
+    if html is None:
+        html = build()
+        if len(html) <= MAX_CHARACTERS:
+            shared_cache.set(key, html, seconds)
+    return html
 
 
 def kept_content(

@@ -59,7 +59,18 @@ def _moment(value: Any) -> dt.datetime | None:
 
 def last_work_change(user) -> dt.datetime | None:
     """The latest of the marks of every organisation `user` may see."""
+    return max((m for m in work_moments(user) if m is not None), default=None)
+
+
+def work_moments(user) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The latest work mark and the latest item change of the organisations `user` may see.
+
+    Apart, for content that shows people, teams and organisations but no item (the tree
+    page's filter form): it follows the marks alone, so editing an item leaves it kept.
+    """
     every = user.has_perm(permissions.VIEW_ALL)
     marks = change_marks(None if every else user.organization_id)
-    moments = [m for pair in marks for m in pair if m is not None]
-    return max(moments) if moments else None
+    return (
+        max((mark for mark, _ in marks if mark is not None), default=None),
+        max((latest for _, latest in marks if latest is not None), default=None),
+    )

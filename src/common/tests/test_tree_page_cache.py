@@ -173,6 +173,55 @@ def token_of(response) -> str:
     return re.search(r'"X-CSRFToken": "([^"]+)"', response.content.decode()).group(1)
 
 
+def offered_reads(captured) -> list[str]:
+    """Statements reading the people, teams or organisations the filter form offers."""
+    return [
+        sql
+        for sql in (q["sql"] for q in captured.captured_queries)
+        if 'FROM "accounts_team"' in sql
+        or 'FROM "accounts_organization"' in sql
+        or (
+            'FROM "accounts_user"' in sql
+            and '"accounts_user"."is_active"' in sql.split("WHERE")[-1]
+        )
+    ]
+
+
+def test_an_edited_item_draws_the_rows_again_but_not_the_filter_form(client, cast, projects):
+    """The form offers people, teams and organisations and shows no item: after an item is
+    edited the rows are drawn again while the form, unchanged, comes from the cache."""
+    client.force_login(cast.manager)
+    with CaptureQueriesContext(connection) as first:
+        client.get(TREE)
+    assert len(offered_reads(first)) == 3  # people, teams, organisations: drawn once
+    update_work_item(None, projects, title="Book the community hall")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(TREE).content.decode()
+    assert "Book the community hall" in html
+    assert ">Sofia</option>" in html and ">Field Coordination</option>" in html
+    assert offered_reads(captured) == []
+
+
+def test_the_kept_filter_form_shows_the_filters_asked_for(client, cast, projects):
+    client.force_login(cast.manager)
+    client.get(TREE, {"q": "hall"})
+    update_work_item(None, projects, title="Book the community hall")
+    html = client.get(TREE, {"q": "training"}).content.decode()
+    assert 'value="training"' in html
+    assert 'value="hall"' not in html
+    assert 'value="hall"' in client.get(TREE, {"q": "hall", "page": "1"}).content.decode()
+
+
+def test_another_organisations_person_is_never_offered_the_office_people(client, cast, projects):
+    """Sofia and Paolo are both staff (the same permissions), of two organisations."""
+    client.force_login(cast.staff)
+    assert ">Marco</option>" in client.get(TREE).content.decode()
+    client.force_login(cast.partner_staff)
+    html = client.get(TREE).content.decode()
+    assert ">Marco</option>" not in html
+    assert ">Paolo</option>" in html
+
+
 @commits
 def test_an_item_moved_to_another_organisation_leaves_the_first_at_once(client, cast, projects):
     workshop = item("activity", "Harbour workshop", organization=cast.office)

@@ -16,7 +16,7 @@ from common import permissions, services
 from common.filters import WorkItemFilter
 from common.forms import QuickAddForm
 from common.models import WorkItem
-from common.page_cache import kept_content
+from common.page_cache import kept_content, kept_part
 from common.queries.tree_rows import (
     SORT_LABELS,
     children_rows,
@@ -66,10 +66,8 @@ def _tree_content(request: HttpRequest) -> tuple[str, int]:
     html = render_to_string(
         "common/_tree_content.html",
         {
-            "filters": filters,
+            "filters_html": _filters_html(request, filters, sort, status == 400),
             "result": result,
-            "sort": sort,
-            "sorts": SORT_LABELS,
             "query": query.urlencode(),
             "can_create": request.user.has_perm(permissions.ADD),
             # Viewers get no drag hint: only what a person may do is offered (bug 9).
@@ -81,6 +79,20 @@ def _tree_content(request: HttpRequest) -> tuple[str, int]:
         request=request,
     )
     return html, status
+
+
+def _filters_html(request: HttpRequest, filters: WorkItemFilter, sort: str, refused: bool) -> str:
+    """The filter form: kept apart from the rows (`kept_part`), unless it shows the reasons a
+    filter was refused."""
+
+    def draw() -> str:
+        return render_to_string(
+            "common/_tree_filters.html",
+            {"filters": filters, "sort": sort, "sorts": SORT_LABELS},
+            request=request,
+        )
+
+    return mark_safe(draw() if refused else kept_part(request, "tree-filters", draw))
 
 
 def _depth(request: HttpRequest) -> int:
