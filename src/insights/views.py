@@ -24,6 +24,7 @@ from . import portfolio as portfolio_q
 from .burnup import burnup, weighted_progress
 from .charts import Chart, csv_response
 from .periods import OPEN
+from .report import STATUS_LABELS, TYPE_LABELS
 from .scope import Scope, resolve_scope
 from .workload import overload_limit
 from .workload import workload as workload_q
@@ -200,6 +201,9 @@ def items(request: HttpRequest) -> HttpResponse:
             "pk", "title", "work_type", "status", "due_date", "progress"
         )[: DRILL_LIMIT + 1]
     )
+    for row in rows:  # the words people read, not the stored codes
+        row["type_label"] = TYPE_LABELS.get(row["work_type"], row["work_type"])
+        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
     return render(
         request,
         "insights/items.html",

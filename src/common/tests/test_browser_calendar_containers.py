@@ -159,3 +159,24 @@ def test_the_year_view_is_readable(page, live_server, cast, plan):
     assert_accessible(page, "calendar year")
     screenshot(page, "calendar-year-1440")
     assert page.problems == []
+
+
+def test_on_a_phone_the_list_shows_whole_titles_with_their_path_beneath(
+    page, live_server, cast, plan
+):
+    """The path used to take a column of its own beside the title, which was cut to a few
+    letters ("Pri")."""
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    sign_in(page, live_server, "marco")
+    page.goto(f"{live_server.url}{CALENDAR}?view=listMonth&date=2026-05-01")
+    task = event(page, "Print agenda")
+    title = task.locator(".wi-list-title")
+    path = title.locator(".wi-path")
+    assert path.inner_text() == f"{PROGRAMME} › Preparation › Town consultation"
+    assert title.evaluate("box => box.scrollWidth <= box.clientWidth")  # nothing cut off
+    assert title.evaluate("box => box.firstChild.textContent") == "Print agenda"
+    assert path.bounding_box()["y"] > title.bounding_box()["y"]  # beneath, not beside
+    assert_accessible(page, "calendar list on a phone")
+    page.reload()
+    assert event(page, "Print agenda").locator(".wi-list-title .wi-path").count() == 1
+    assert page.problems == []

@@ -87,3 +87,13 @@ def test_a_page_past_the_last_shows_the_last(client, cast, survey):
     html, found = listed(client, q="survey", sort="due", page=9)
     assert "Page 2 of 2" in html
     assert "Survey house 59" in found
+
+
+def test_the_count_reads_right_for_none_and_for_one(client, cast, survey):
+    client.force_login(cast.manager)
+    html, found = listed(client, q="house 07")
+    assert "1 matching item, shown under its parents (others are greyed)." in html
+    html, found = listed(client, q="lighthouse")
+    assert found == {}
+    assert "No items match these filters." in html
+    assert "0 matching items" not in html

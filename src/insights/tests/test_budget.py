@@ -103,3 +103,22 @@ def test_budget_page_flags_and_costs_a_fixed_number_of_queries(cast, money):
     with CaptureQueriesContext(connection) as more:
         client.get(URL)
     assert len(more) == len(few)
+
+
+@pytest.mark.django_db
+def test_amounts_are_grouped_in_thousands_like_the_report(cast):
+    """ "PHP 2500000.00" is hard to read at a glance; the report already wrote "2,500,000.00"."""
+    programme = item(
+        "project",
+        "Madrasah programme",
+        organization=cast.office,
+        allocated_budget=2500000,
+        actual_expenditure=1234567.5,
+    )
+    client = Client()
+    client.force_login(cast.manager)
+    budget = client.get(URL).content.decode()
+    assert "2,500,000.00" in budget and "1,234,567.50" in budget
+    assert ">2500000.00<" not in budget  # shown; the data attributes keep plain numbers
+    detail = client.get(f"/oobc-management/work-items/{programme.pk}/").content.decode()
+    assert "PHP 2,500,000.00" in detail and "PHP 1,234,567.50" in detail

@@ -21,6 +21,7 @@ from common.models import Status, WorkType
 from insights import portfolio
 from insights.periods import week_starts
 from insights.scope import resolve_scope
+from testing.builders import item
 
 from .helpers import Row, write_rows
 
@@ -149,3 +150,20 @@ def test_a_number_drills_down_to_exactly_the_items_it_counts(cast):
     client.force_login(cast.viewer)
     html = client.get("/oobc-management/dashboard/items/", {"status": "blocked"}).content.decode()
     assert html.count('<tr><th scope="row"') == 2
+
+
+@pytest.mark.django_db
+def test_the_items_behind_a_number_show_type_and_status_in_words(cast):
+    item(
+        "subtask",
+        "Book transport",
+        parent=item("task", "Plan the trip", organization=cast.office),
+        status="in_progress",
+    )
+    client = Client()
+    client.force_login(cast.viewer)
+    html = client.get(
+        "/oobc-management/dashboard/items/", {"status": "in_progress"}
+    ).content.decode()
+    assert "<td>Subtask</td><td>In progress</td>" in html
+    assert "in_progress" not in html.split('data-testid="drill-items"')[1].split("</table>")[0]

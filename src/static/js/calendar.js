@@ -244,12 +244,17 @@
         info.el.dataset.itemId = info.event.extendedProps.itemId;
         const trail = info.event.extendedProps.breadcrumb || [];
         info.el.title = [...trail, info.event.title].join(" › ");
-        // The list view has room for the path under the title.
+        // The list view has room for the path under the title: inside the title's own box, so
+        // on a phone it does not take a column of its own beside the title and squeeze it.
         if (trail.length && info.view.type.startsWith("list")) {
           const path = document.createElement("span");
           path.className = "wi-path";
           path.textContent = trail.join(" › ");
-          (info.el.querySelector("a") || info.el).append(path);
+          const title = [...info.el.querySelectorAll("div")].find(
+            (box) => box.childElementCount === 0 && box.textContent === info.event.title,
+          );
+          title?.classList.add("wi-list-title");
+          (title || info.el).append(path);
         }
       },
       eventClick(info) {
