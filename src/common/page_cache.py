@@ -137,15 +137,7 @@ def part_key(request: HttpRequest, part: str) -> str:
 def kept_part(request: HttpRequest, part: str, build: Callable[[], str]) -> str:
     """`part` from the cache, else `build()`, kept (see `part_key`). A page drawn after an item
     changed thus draws only what shows items: the filter form was a quarter of the tree page."""
-    seconds = settings.PAGE_CONTENT_CACHE_SECONDS
-    if seconds <= 0:
-        return build()
-    key = part_key(request, part)
-    html = shared_cache.get(key)
-    if html is None:
-        html = build()
-        if len(html) <= MAX_CHARACTERS:
-            shared_cache.set(key, html, seconds)
+    html, _ = _kept(lambda: part_key(request, part), lambda: (build(), 200))
     return html
 
 
@@ -154,10 +146,16 @@ def kept_content(
 ) -> tuple[str, int]:
     """`page`'s content and status: kept content if nothing changed, else `build()` (kept when
     it answers 200; a refused filter is drawn again each time)."""
+    return _kept(lambda: content_key(request, page), build)
+
+
+def _kept(key_of: Callable[[], str], build: Callable[[], tuple[str, int]]) -> tuple[str, int]:
+    """Content and status under the key `key_of()` gives, else `build()`'s, kept when it
+    answers 200 and is not too large to hold. The key is not worked out when keeping is off."""
     seconds = settings.PAGE_CONTENT_CACHE_SECONDS
     if seconds <= 0:
         return build()
-    key = content_key(request, page)
+    key = key_of()
     html = shared_cache.get(key)
     if html is not None:
         return html, 200
