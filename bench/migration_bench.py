@@ -122,13 +122,14 @@ _STEP = "import django; django.setup(); from bench.migration_bench import step; 
 STEPS = ("dry run", "first run", "second run (unchanged)", "verify")
 
 
-def run(total: int) -> list[tuple[str, float, int, float]]:
-    """(step, seconds, rows, peak MB of the step's process) for the build and each step."""
+def run(total: int) -> list[tuple[str, float, int, float, list[float]]]:
+    """(step, seconds, rows, peak MB of the step's process, peak MB of each staging helper it
+    forked) for the build and each step."""
     Organization.objects.create(name="Office")
     started = time.perf_counter()
     generate(total)
     build = time.perf_counter() - started
-    results = [("build the legacy database", build, total, peak_memory_mb())]
+    results = [("build the legacy database", build, total, peak_memory_mb(), [])]
     connections.close_all()
     for label in STEPS:
         out = subprocess.run(
@@ -142,7 +143,9 @@ def run(total: int) -> list[tuple[str, float, int, float]]:
             raise SystemExit(f"{label} failed:\n{out.stderr[-3000:]}")
         measured = json.loads(out.stdout.strip().splitlines()[-1])
         assert measured["rows"] == total, measured
-        results.append((label, measured["seconds"], total, measured["peak_mb"]))
+        results.append(
+            (label, measured["seconds"], total, measured["peak_mb"], measured["helpers_mb"])
+        )
     return results
 
 
@@ -151,6 +154,7 @@ def step() -> None:
     label = sys.argv[1]
     organization = Organization.objects.get(name="Office")
     started = time.perf_counter()
+    helpers: list[float] = []
     if label == "verify":
         result = verify()
         assert result.clean, "verification found differences"
@@ -164,8 +168,15 @@ def step() -> None:
             progress_stream=io.StringIO(),
         )
         rows = sum(sum(c.values()) for c in report.counts.values())
+        helpers = report.staging_helper_peaks_mb
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_memory_mb()}))
+    measured = {
+        "seconds": seconds,
+        "rows": rows,
+        "peak_mb": peak_memory_mb(),
+        "helpers_mb": helpers,
+    }
+    print(json.dumps(measured))
 
 
 def peak_memory_mb() -> float:

@@ -127,10 +127,13 @@ def child(suite: str, engine: str, size: int) -> None:
 
         results = run(size)
         print(f"### {engine} — {size:,} legacy rows\n")
-        print("| step | seconds | rows/s | peak MB of its process |")
-        print("|---|---:|---:|---:|")
-        for label, seconds, rows, peak in results:
-            print(f"| {label} | {seconds:.1f} | {rows / seconds:,.0f} | {peak:,.0f} |")
+        print(
+            "| step | seconds | rows/s | peak MB of its process | peak MB of each staging helper |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        for label, seconds, rows, peak, helpers in results:
+            beside = ", ".join(f"{mb:,.0f}" for mb in helpers) or "–"
+            print(f"| {label} | {seconds:.1f} | {rows / seconds:,.0f} | {peak:,.0f} | {beside} |")
         print(f"\nPeak memory of the bench process (the build): {peak_memory_mb():,.0f} MB\n")
     elif suite == "collaboration":
         from bench.collaboration_bench import run as run_collaboration

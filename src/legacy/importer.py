@@ -39,6 +39,7 @@ from common.id_lists import ids_in
 from common.models import WorkItem, WorkItemRelation
 from common.signals import legacy_conversation
 
+from .errors import MigrationError
 from .mapping.people import build_people
 from .mapping.records import Mapped, Origin
 from .models import ImportRecord, StagedBatch, StagedRow
@@ -48,10 +49,6 @@ from .staging import conversation_of, decode, mark_applied, stage
 from .state import ItemState, differences, migrated_ids, migrated_items
 
 REASON = "migrated from the old system"
-
-
-class MigrationError(Exception):
-    """The migration cannot run as asked; nothing was written."""
 
 
 @dataclass
@@ -73,6 +70,8 @@ class Report:
     batches_staged: int = 0
     #: origins of the items this run created
     created: set[Origin] = field(default_factory=set)
+    #: peak memory in MB of each helper process that staged beside the run's own
+    staging_helper_peaks_mb: list[float] = field(default_factory=list)
 
     def count(self, source: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(source, Counter())[outcome] += n
@@ -98,6 +97,7 @@ def run_migration(
             report.batches_reused = staged.batches_reused
             report.batches_applied = staged.batches_applied
             report.batches_staged = staged.batches_staged
+            report.staging_helper_peaks_mb = staged.helper_peaks_mb
             with transaction.atomic():
                 _final_step(
                     organization, sources, staged.index, batch_size, report, progress_stream
@@ -118,7 +118,9 @@ def _final_step(organization, sources, index, batch_size, report, progress_strea
     }
     ids = migrated_ids()
     selected = [s for s in ORDER if s in sources]
-    staged = StagedRow.objects.filter(source__in=selected).order_by("level", "id")
+    # The old tables' key order within a level, whichever process staged a batch and when:
+    # a batch's rows were written in key order, but batches commit in any order.
+    staged = StagedRow.objects.filter(source__in=selected).order_by("level", "batch__number", "id")
     applied = set(StagedBatch.objects.filter(applied=True).values_list("id", flat=True))
     bar = Progress("Writing items", staged.count(), progress_stream)
     dependencies: list[tuple[Origin, str]] = []

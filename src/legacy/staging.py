@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import connections, router, transaction
 
 from accounts.models import Organization
@@ -30,6 +32,7 @@ from .conversation import conversation_entries
 from .mapping.people import plan_people
 from .mapping.records import Context, Mapped, map_row
 from .models import StagedBatch, StagedRow, StagingRun
+from .parallel import run_shared, usable_processes
 from .progress import Progress
 from .snapshot import Snapshot, read_index, read_snapshot
 from .sources import EVENTS, ORDER, PROJECTS, TASKS
@@ -51,6 +54,8 @@ class StageResult:
     batches_staged: int = 0
     #: the index read for staging (its people tables serve the final step)
     index: Snapshot | None = None
+    #: peak memory in MB of each helper process that staged beside this one
+    helper_peaks_mb: list[float] = field(default_factory=list)
 
 
 def _digest(value: Any, *, sort_keys: bool = True) -> str:
@@ -96,8 +101,13 @@ def stage(
     sources: list[str],
     batch_size: int,
     progress_stream=None,
+    *,
+    processes: int | None = None,
 ) -> StageResult:
-    """Map and stage every selected row, reusing batches staged before; see the module text."""
+    """Map and stage every selected row, reusing batches staged before; see the module text.
+
+    The batches are shared among `processes` processes (`LEGACY_STAGING_PROCESSES` by
+    default; see `legacy.parallel` for when a run stages alone)."""
     index = read_index(batch_size)
     signature = run_signature(organization, sources, batch_size, index)
     run = StagingRun.objects.first()
@@ -113,6 +123,7 @@ def stage(
             )
     people = plan_people(organization, index.users, index.teams)
     ctx = Context(index, people, migrated=migrated_origins_all())
+    ctx.place_events()  # once, here: helpers forked below inherit the placement
     done = {
         (b.source, b.number): b
         for b in StagedBatch.objects.only("id", "source", "number", "fingerprint", "applied")
@@ -120,54 +131,81 @@ def stage(
     selected = [s for s in ORDER if s in sources]
     result = StageResult(index=index)
     result.rows = sum(len(index.rows(s)) for s in selected)
-    bar = Progress("Staging rows", result.rows, progress_stream)
+    jobs = []
     for source in selected:
         keys = list(index.rows(source))
-        numbers = range((len(keys) + batch_size - 1) // batch_size)
-        for number in numbers:
+        for number in range((len(keys) + batch_size - 1) // batch_size):
             chunk = keys[number * batch_size : (number + 1) * batch_size]
-            old_rows = read_snapshot(batch_size, only={source: chunk}, lookups=False, span=True)
-            rows = old_rows.rows(source)
-            fingerprint = fingerprint_of(chunk, rows)
-            earlier = done.pop((source, number), None)
-            if earlier is not None and earlier.fingerprint == fingerprint:
-                if earlier.applied:
-                    result.batches_applied += 1
-                else:
-                    result.batches_reused += 1
-                bar.advance(len(chunk))
-                continue
-            with transaction.atomic():
-                if earlier is not None:
-                    earlier.delete()
-                batch = StagedBatch.objects.create(
-                    source=source,
-                    number=number,
-                    first_key=chunk[0],
-                    last_key=chunk[-1],
-                    rows=len(chunk),
-                    fingerprint=fingerprint,
-                )
-                _write_staged(
-                    batch,
-                    [
-                        (
-                            source,
-                            key,
-                            _level(source, key, ctx),
-                            encode(map_row(source, key, rows[key], ctx), rows[key], people.known),
-                        )
-                        for key in chunk
-                    ],
-                )
-            result.batches_staged += 1
-            bar.advance(len(chunk))
+            jobs.append(_Batch(source, number, chunk, done.pop((source, number), None)))
+    bar = Progress("Staging rows", result.rows, progress_stream)
+
+    outcomes: Counter[str] = Counter()
+
+    def counted(batch: _Batch, outcome: str) -> None:
+        outcomes[outcome] += 1
+        bar.advance(len(batch.keys))
+
+    wanted = settings.LEGACY_STAGING_PROCESSES if processes is None else processes
+    result.helper_peaks_mb = run_shared(
+        jobs,
+        usable_processes(wanted),
+        lambda batch: _stage_batch(batch, ctx, batch_size),
+        counted,
+    )
     bar.finish()
+    result.batches_applied, result.batches_reused = outcomes["applied"], outcomes["reused"]
+    result.batches_staged = outcomes["staged"]
     # Batches past the end of a table that has shrunk since, or of a table not selected now.
     stale = [b.pk for b in done.values()]
     if stale:
         StagedBatch.objects.filter(pk__in=stale).delete()
     return result
+
+
+@dataclass
+class _Batch:
+    """One batch of a table to stage: its keys, and what an earlier run staged of it."""
+
+    source: str
+    number: int
+    keys: list[str]
+    earlier: StagedBatch | None
+
+
+def _stage_batch(batch: _Batch, ctx: Context, batch_size: int) -> str:
+    """Stage one batch in its own transaction, or reuse the earlier one if its old rows are
+    unchanged: "applied" (reused, written by an earlier run), "reused" or "staged"."""
+    source, chunk, earlier = batch.source, batch.keys, batch.earlier
+    old_rows = read_snapshot(batch_size, only={source: chunk}, lookups=False, span=True)
+    rows = old_rows.rows(source)
+    fingerprint = fingerprint_of(chunk, rows)
+    if earlier is not None and earlier.fingerprint == fingerprint:
+        return "applied" if earlier.applied else "reused"
+    with transaction.atomic():
+        if earlier is not None:
+            earlier.delete()
+        staged = StagedBatch.objects.create(
+            source=source,
+            number=batch.number,
+            first_key=chunk[0],
+            last_key=chunk[-1],
+            rows=len(chunk),
+            fingerprint=fingerprint,
+        )
+        known = ctx.people.known
+        _write_staged(
+            staged,
+            [
+                (
+                    source,
+                    key,
+                    _level(source, key, ctx),
+                    encode(map_row(source, key, rows[key], ctx), rows[key], known),
+                )
+                for key in chunk
+            ],
+        )
+    return "staged"
 
 
 def fingerprint_of(keys: list[str], rows: dict[str, dict[str, Any]]) -> str:

@@ -219,6 +219,9 @@ REPLICA_READ_VIEWS = env.list(
     ],
 )
 DATABASE_ROUTERS = ["legacy.router.LegacyRouter", "obcms.replicas.router.ReplicaRouter"]
+# Processes that stage the old rows side by side during a migration (1: this process alone).
+LEGACY_STAGING_PROCESSES = env.int("LEGACY_STAGING_PROCESSES", default=2)
+
 # Open connections to the legacy database read-only while LEGACY_MODELS_READONLY is on.
 LEGACY_READONLY_CONNECTION = env.bool("LEGACY_READONLY_CONNECTION", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

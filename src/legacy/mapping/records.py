@@ -148,9 +148,13 @@ class Context:
 
     def event_parent(self, key: str) -> Origin | None:
         """An event's parent: its parent event, else its project; cycles and depth repaired."""
+        self.place_events()
+        return self._event_parents.get(key)
+
+    def place_events(self) -> None:
+        """Place every event (once; later calls find them placed)."""
         if not self._event_parents and self.snapshot.events:
             self._place_events()
-        return self._event_parents.get(key)
 
     def event_notes(self, key: str) -> list[str]:
         return self._event_notes.get(key, [])

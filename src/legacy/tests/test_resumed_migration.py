@@ -17,7 +17,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.db import transaction
 
 from accounts.models import Organization, User
 from collaboration.models import Comment
@@ -32,7 +32,7 @@ from legacy.staging import stage
 
 from .conftest import OFFICE, _Sink
 from .oldsystem import OfficeHistory, drop_schema, many_tasks
-from .test_interrupted_migration import _url
+from .test_interrupted_migration import _url, _writing_backends
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -150,7 +150,14 @@ def _kill_while_staging() -> list[tuple]:
     assert run.poll() is None, "the run finished before it could be interrupted"
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    return sorted(StagedBatch.objects.values_list("source", "number", "fingerprint", "staged_at"))
+    staged = sorted(StagedBatch.objects.values_list("source", "number", "fingerprint", "staged_at"))
+    # The run's staging helper ended with it: nothing goes on writing beside the next run.
+    time.sleep(1.5)
+    assert _writing_backends() == 0
+    assert sorted(
+        StagedBatch.objects.values_list("source", "number", "fingerprint", "staged_at")
+    ) == (staged)
+    return staged
 
 
 def test_killed_run_continues_from_its_checkpoint_and_equals_a_clean_run(committed_history):
@@ -182,15 +189,6 @@ def test_killed_run_continues_from_its_checkpoint_and_equals_a_clean_run(committ
         call_command("verify_workitem_migration", stdout=_Sink())
     except SystemExit as exc:
         pytest.fail(f"verification failed after the resumed run (exit {exc.code})")
-
-
-def _writing_backends() -> int:
-    with connections["default"].cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
-        )
-        return cursor.fetchone()[0]
 
 
 def test_run_killed_in_its_final_step_leaves_no_item_and_repeats_only_that_step(
