@@ -150,16 +150,28 @@ def items_changed(item_ids: list[int]) -> None:
         what = _describe(rest[0], newer)
         if what is None:
             continue
-        who = _name(newer.history_user)
-        tell_watchers(
-            item,
-            CHANGED,
-            f"{who} {what} “{item.title}”"
-            if what in ("rescheduled", "moved")
-            else f"{who}: “{item.title}” {what}",
-            f"{{count}} changes to “{item.title}”, the latest by {who}",
-            actor_id=newer.history_user_id,
-        )
+        first, again = _change_messages(item.title, what, newer)
+        tell_watchers(item, CHANGED, first, again, actor_id=newer.history_user_id)
+
+
+def _change_messages(title: str, what: str, record) -> tuple[str, str]:
+    """The first notice of a change and the running count's, naming whoever made the change.
+
+    A change nobody made by hand (a command, a scheduled job, dates that follow children) names
+    no one: it says why, when the change recorded a reason, rather than "Someone".
+    """
+    if record.history_user is None:
+        reason = (record.history_change_reason or "").strip()
+        repeats_itself = reason.lower() == what  # a move's own reason is "moved"
+        why = f" ({reason[0].lower()}{reason[1:]})" if reason and not repeats_itself else ""
+        verb = f"was {what}" if what in ("rescheduled", "moved") else what
+        return f"“{title}” {verb}{why}", f"{{count}} changes to “{title}”"
+    who = _name(record.history_user)
+    if what in ("rescheduled", "moved"):
+        first = f"{who} {what} “{title}”"
+    else:
+        first = f"{who}: “{title}” {what}"
+    return first, f"{{count}} changes to “{title}”, the latest by {who}"
 
 
 def _latest_two_records(item_ids: list[int]) -> dict[int, list]:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from common import permissions
 from common.models import Priority, Status, WorkItem
-from common.queries.tree_rows import with_row_data
+from common.queries.tree_rows import days_overdue, with_row_data
 from common.tree import ancestor_trails
 
 PAGE_SIZE = 50
@@ -142,11 +142,7 @@ def decorate_cards(user, cards: list[WorkItem]) -> list[WorkItem]:
     for card in cards:
         card.breadcrumb = [title for _pk, title in trails.get(card.parent_id, [])]
         card.can_edit = card.pk in editable
-        card.is_overdue = bool(
-            card.due_date
-            and card.due_date < today
-            and card.status not in (Status.COMPLETED, Status.CANCELLED)
-        )
+        card.is_overdue = days_overdue(card, today) > 0
     return cards
 
 

@@ -101,6 +101,28 @@ def test_watchers_hear_of_status_changes_reschedules_and_moves_batched(
     assert not Notification.objects.filter(user=cast.manager, kind="changed").exists()
 
 
+def test_a_change_nobody_made_by_hand_names_no_one_and_says_why(
+    cast, consultation, django_capture_on_commit_callbacks
+):
+    from common.services import move_work_item, update_work_item
+
+    watch(cast.viewer, consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_work_item(
+            None, consultation, status="completed", reason="Closed by the yearly clean-up"
+        )
+    [notice] = Notification.objects.filter(user=cast.viewer, kind="changed")
+    assert notice.message == (
+        "“Provincial consultation” set to Completed (closed by the yearly clean-up)"
+    )
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        move_work_item(None, consultation.pk, parent=None)
+    [notice] = Notification.objects.filter(user=cast.viewer, kind="changed")
+    assert notice.message == "“Provincial consultation” was moved"
+    assert "Someone" not in notice.message
+
+
 def test_an_edit_of_other_fields_tells_nobody(
     cast, consultation, django_capture_on_commit_callbacks
 ):

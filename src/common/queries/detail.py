@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Team, User
 from common import permissions
@@ -16,7 +17,7 @@ from common.progress import ChildShare, weighted_progress
 from common.services.rules import allowed_child_types, type_label
 from common.tree import ancestors
 
-from .tree_rows import decorate, with_row_data
+from .tree_rows import days_overdue, decorate, with_row_data
 
 HISTORY_LIMIT = 25
 TRACKED = [
@@ -80,6 +81,8 @@ class Detail:
     can_edit: bool
     can_delete: bool
     can_add_child: bool
+    #: days since it fell due while still open, in the reader's time zone (0: not overdue)
+    overdue_days: int = 0
 
 
 def load_detail(user, item: WorkItem) -> Detail:
@@ -115,6 +118,7 @@ def load_detail(user, item: WorkItem) -> Detail:
         can_edit=can_edit,
         can_delete=permissions.can_delete(user, item),
         can_add_child=can_edit and user.has_perm(permissions.ADD),
+        overdue_days=days_overdue(item, timezone.localdate()),
     )
 
 

@@ -8,6 +8,7 @@ one query for edit rights.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -76,12 +77,16 @@ def decorate(
         row.depth = (depth_of or {}).get(row.pk, getattr(row, "depth", 0))
         row.can_edit = row.pk in editable
         row.is_match = matches is None or row.pk in matches
-        row.is_overdue = bool(
-            row.due_date
-            and row.due_date < today
-            and row.status not in (Status.COMPLETED, Status.CANCELLED)
-        )
+        row.is_overdue = days_overdue(row, today) > 0
     return rows
+
+
+def days_overdue(item: WorkItem, today: dt.date) -> int:
+    """Days since an open item fell due (0: not overdue); `today` in the reader's time zone.
+    The one rule of the tree, My work and the item's page, so they never disagree."""
+    if not item.due_date or item.status in (Status.COMPLETED, Status.CANCELLED):
+        return 0
+    return max((today - item.due_date).days, 0)
 
 
 def depth_first(rows: Iterable[WorkItem], top_ids: list[int]) -> tuple[list[WorkItem], dict]:

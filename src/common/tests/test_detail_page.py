@@ -1,8 +1,11 @@
 """The detail page: breadcrumb, children, how progress was computed, history, actions."""
 
+import datetime as dt
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from common.services import update_work_item
 from testing.builders import item
@@ -55,3 +58,50 @@ def test_the_detail_page_costs_the_same_with_few_or_many_children(client, cast):
         item("task", f"t{n}", parent=large, assignees=[cast.staff])
         update_work_item(None, large, title=f"Large {n}")
     assert cost(small) == cost(large)
+
+
+def _page_of(client, person, work_item) -> str:
+    client.force_login(person)
+    return client.get(reverse("common:detail", args=[work_item.pk])).content.decode()
+
+
+def test_an_open_item_past_its_due_date_says_how_long_it_is_overdue(client, cast):
+    today = timezone.localdate()
+    late = item(
+        "task",
+        "Send the minutes",
+        organization=cast.office,
+        status="in_progress",
+        due_date=today - dt.timedelta(days=3),
+    )
+    one_day = item(
+        "task", "Book the hall", organization=cast.office, due_date=today - dt.timedelta(days=1)
+    )
+
+    html = _page_of(client, cast.staff, late)
+    assert 'data-testid="overdue">Overdue by 3 days<' in html
+    assert f"{late.due_date:%b} {late.due_date.day}, {late.due_date.year} · overdue" in html
+    assert 'data-testid="overdue">Overdue by 1 day<' in _page_of(client, cast.staff, one_day)
+
+
+def test_an_item_due_today_done_or_cancelled_is_not_overdue(client, cast):
+    today = timezone.localdate()
+    due_today = item("task", "Print badges", organization=cast.office, due_date=today)
+    done = item(
+        "task",
+        "Invite speakers",
+        organization=cast.office,
+        status="completed",
+        due_date=today - dt.timedelta(days=5),
+    )
+    dropped = item(
+        "task",
+        "Order banners",
+        organization=cast.office,
+        status="cancelled",
+        due_date=today - dt.timedelta(days=5),
+    )
+    for calm in (due_today, done, dropped):
+        html = _page_of(client, cast.staff, calm)
+        assert 'data-testid="overdue"' not in html
+        assert "· overdue" not in html
