@@ -106,9 +106,11 @@ class WorkItemFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
     assignee = AssigneeFilter(method="by_assignee", label="Assignee")
-    team = BoundedModelChoiceFilter(queryset=Team.objects.none(), method="by_team", label="Team")
+    team = BoundedModelChoiceFilter(
+        queryset=Team.objects.none(), method="by_team", label="Team", empty_label="Any team"
+    )
     organization = BoundedModelChoiceFilter(
-        queryset=Organization.objects.none(), label="Organisation"
+        queryset=Organization.objects.none(), label="Organisation", empty_label="Any organisation"
     )
     mine = django_filters.BooleanFilter(
         method="assigned_to_me",

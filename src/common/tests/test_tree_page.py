@@ -81,6 +81,16 @@ def test_bad_filter_values_are_reported_not_crashed(client, cast, office_tree):
     assert "Enter a valid date" in html
 
 
+def test_every_open_filter_choice_reads_as_words(client, cast, office_tree):
+    client.force_login(cast.administrator)  # offered every organisation
+    html = client.get(TREE).content.decode()
+    assert ">Anyone</option>" in html
+    assert ">Any team</option>" in html
+    assert ">Any organisation</option>" in html
+    assert ">Any time</option>" in html
+    assert "---------" not in html
+
+
 def test_top_level_items_sort_by_severity(client, cast, office_tree):
     client.force_login(cast.manager)
     html = page(client, TREE, sort="-priority")
