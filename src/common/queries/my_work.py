@@ -36,6 +36,11 @@ class Group:
     root_title: str
     items: list[WorkItem] = field(default_factory=list)
 
+    @property
+    def shows_heading(self) -> bool:
+        """A project listed alone under its own title would read twice: its row says it all."""
+        return not (len(self.items) == 1 and self.items[0].pk == self.root_id)
+
 
 @dataclass
 class Listing:

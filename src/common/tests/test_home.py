@@ -130,8 +130,17 @@ def test_listed_items_are_grouped_by_project_with_their_path(client, cast):
     html = client.get("/").content.decode()
     upcoming = html.split('data-testid="list-upcoming"')[1].split("</section>")[0]
     groups = [g.split(">", 1)[1].split("<")[0] for g in upcoming.split('data-testid="group"')[1:]]
-    assert groups == ["Stand-alone errand", "Education support"]
+    assert groups == ["Education support"]
     assert 'data-testid="path">Provincial consultation<' in upcoming
+
+
+def test_a_stand_alone_item_is_listed_once_not_under_a_heading_of_its_own(client, cast):
+    _my_items(cast)
+    client.force_login(cast.staff)
+    html = client.get("/").content.decode()
+    upcoming = html.split('data-testid="list-upcoming"')[1].split("</section>")[0]
+    assert upcoming.count("Stand-alone errand") == 1
+    assert ">Stand-alone errand</a>" in upcoming
 
 
 def test_my_work_costs_the_same_queries_for_few_and_many_items(client, cast):
