@@ -182,3 +182,52 @@ def test_on_a_phone_the_list_shows_whole_titles_with_their_path_beneath(
     again.wait_for()  # the calendar draws its events after the page has loaded
     assert again.inner_text() == f"{PROGRAMME} › Preparation › Town consultation"
     assert page.problems == []
+
+
+def _listed_titles(page) -> list[str]:
+    """The title of every item row the list shows, in order (its path and days left out)."""
+    page.locator(".wi-event", has_text="Print agenda").filter(visible=True).first.wait_for()
+    return (
+        page.locator(".wi-event")
+        .filter(visible=True)
+        .evaluate_all(
+            "rows => rows.map(row => (row.querySelector('.wi-list-title') || row)"
+            ".firstChild.textContent.trim())"
+        )
+    )
+
+
+def _runs_of(page, title: str) -> str:
+    text = event(page, title).locator(".wi-runs").inner_text()
+    return text.replace("\u2009", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_list_names_each_container_once_with_the_days_it_runs(
+    page, live_server, cast, plan, width
+):
+    """A project listed on every day it spans buried the month's work (24,000 px on a phone)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "marco")
+    page.goto(f"{live_server.url}{CALENDAR}?view=listMonth&date=2026-05-01")
+
+    titles = _listed_titles(page)
+    assert sorted(titles) == sorted(
+        [PROGRAMME, "Preparation", "Town consultation", "Print agenda"]
+    ), titles
+    assert _runs_of(page, PROGRAMME) == "Runs Mar 1 – Sep 30, 2026"
+    assert _runs_of(page, "Preparation") == "Runs May 4 – 20, 2026"
+    # Each is listed on its first day in May: the programme on the 1st, ahead of the rest.
+    assert titles[0] == PROGRAMME
+    assert_accessible(page, f"calendar list at {width} px")
+
+    # Through the month grid and back: the grid draws the bars whole, the list lists them once.
+    page.get_by_role("tab", name="Month view").click()
+    assert set(bars_over(page, "2026-05-12")) >= {PROGRAMME, "Preparation"}
+    page.get_by_role("tab", name="List view").click()
+    assert sorted(_listed_titles(page)) == sorted(titles)
+
+    page.reload()
+    assert sorted(_listed_titles(page)) == sorted(titles)
+    assert _runs_of(page, "Preparation") == "Runs May 4 – 20, 2026"
+    assert page.problems == []

@@ -133,6 +133,30 @@
 
   const phone = window.matchMedia("(max-width: 1023px)").matches;
 
+  // In a list a long container is listed once, on its first day in the range shown, with the
+  // days it runs. Listed on every day it spans, a project and its phases buried the month's
+  // work on a phone (the list ran to some 24,000 px).
+  function listedOnce(event, rangeStart) {
+    if (!event.extendedProps || !event.extendedProps.container || !event.end) return event;
+    const first = event.start.slice(0, 10);
+    const last = event.allDay ? dayBefore(event.end) : event.end.slice(0, 10);
+    if (first >= last) return event;
+    return {
+      ...event,
+      start: first < rangeStart ? rangeStart : first,
+      end: undefined,
+      allDay: true,
+      extendedProps: { ...event.extendedProps, runs: [first, last] },
+    };
+  }
+  function runsText([first, last]) {
+    const day = (iso) => new Date(iso + "T00:00:00Z");
+    const format = new Intl.DateTimeFormat(undefined, {
+      month: "short", day: "numeric", year: "numeric", timeZone: "UTC",
+    });
+    return "Runs " + format.formatRange(day(first), day(last));
+  }
+
   // Text on an event's colour: black or white, whichever contrasts more (WCAG 2.2 AA needs
   // 4.5:1; white on the amber of tasks was 3.2:1). Works for people's own colours too.
   function luminance(hex) {
@@ -162,6 +186,9 @@
     });
     const fallbackView = window.matchMedia("(max-width: 639px)").matches ? "listMonth" : "dayGridMonth";
     const initialView = VIEWS.includes(url.searchParams.get("view")) ? url.searchParams.get("view") : fallbackView;
+    // The view events were last listed for: a switch between a list and a grid lists them
+    // again, since only a list shows each container once (see listedOnce).
+    let listing = initialView.startsWith("list");
     const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
       initialView,
       initialDate: url.searchParams.get("date") || undefined,
@@ -206,6 +233,7 @@
         }
         fetch(config.feedUrl + "?" + query.toString(), { headers: { Accept: "application/json" } })
           .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+          .then((events) => (listing ? events.map((e) => listedOnce(e, info.startStr.slice(0, 10))) : events))
           .then(success, (status) => {
             window.obcmsMessage("The calendar could not load its items (" + status + ").");
             failure(new Error(String(status)));
@@ -244,17 +272,23 @@
         info.el.dataset.itemId = info.event.extendedProps.itemId;
         const trail = info.event.extendedProps.breadcrumb || [];
         info.el.title = [...trail, info.event.title].join(" › ");
-        // The list view has room for the path under the title: inside the title's own box, so
-        // on a phone it does not take a column of its own beside the title and squeeze it.
-        if (trail.length && info.view.type.startsWith("list")) {
-          const path = document.createElement("span");
-          path.className = "wi-path";
-          path.textContent = trail.join(" › ");
+        // The list view has room for the path and a container's days under the title: inside
+        // the title's own box, so on a phone they do not take a column of their own beside the
+        // title and squeeze it.
+        const runs = info.event.extendedProps.runs;
+        const lines = [trail.length ? trail.join(" › ") : "", runs ? runsText(runs) : ""];
+        if (info.view.type.startsWith("list") && lines.some(Boolean)) {
           const title = [...info.el.querySelectorAll("div")].find(
             (box) => box.childElementCount === 0 && box.textContent === info.event.title,
           );
           title?.classList.add("wi-list-title");
-          (title || info.el).append(path);
+          lines.forEach((text, index) => {
+            if (!text) return;
+            const line = document.createElement("span");
+            line.className = index === 0 ? "wi-path" : "wi-path wi-runs";
+            line.textContent = text;
+            (title || info.el).append(line);
+          });
         }
       },
       eventClick(info) {
@@ -271,7 +305,13 @@
         target.searchParams.set("due_date", last);
         window.location.href = target.toString();
       },
-      datesSet() { saveToUrl(calendar); },
+      datesSet(info) {
+        saveToUrl(calendar);
+        if (info.view.type.startsWith("list") !== listing) {
+          listing = !listing;
+          calendar.refetchEvents();
+        }
+      },
     });
     calendar.render();
     window.obcmsCalendar = calendar;
