@@ -89,6 +89,38 @@ def test_the_tree_and_detail_pages_were_a_thousand_pixels_wide(page, live_server
     page.set_viewport_size({"width": DESKTOP, "height": 900})
 
 
+def _box(page, selector: str) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+def test_an_items_details_come_right_under_its_heading_on_a_phone(page, live_server, office_plan):
+    """On a phone the dates and people came after the children, the conversation and the whole
+    history; on a wide screen they stay on the right, above the other side cards."""
+    sign_in(page, live_server, "sofia")
+    detail = f"{ITEMS}/{office_plan[3].pk}/"
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    visit(page, live_server, detail)
+    details = _box(page, "[data-testid=item-details]")
+    assert details["y"] < _box(page, "section[aria-labelledby=children-h]")["y"]
+    assert details["y"] < _box(page, "#item-history")["y"]
+    assert details["y"] < page.viewport_size["height"], "the details are below the first screen"
+    check_page(page, "item-details")  # axe, layout and screenshots at both widths
+    page.reload()
+    assert _box(page, "[data-testid=item-details]")["y"] == details["y"]
+
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    visit(page, live_server, detail)
+    details, children = (
+        _box(page, "[data-testid=item-details]"),
+        _box(page, "section[aria-labelledby=children-h]"),
+    )
+    related = _box(page, "aside section:last-child")
+    assert details["x"] > children["x"] + children["width"]  # beside the main column
+    assert abs(details["y"] - children["y"]) < 2  # level with its top
+    assert related["y"] > details["y"] + details["height"]  # the other side cards below
+    assert related["y"] - (details["y"] + details["height"]) < 40  # with no gap between
+
+
 def test_the_calendar_shows_the_calendar_first_on_a_phone(touch_page, live_server, cast):
     page = touch_page
     sign_in(page, live_server, "sofia")
