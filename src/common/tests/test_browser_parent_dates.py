@@ -86,7 +86,7 @@ def test_a_parent_set_to_follow_its_children_takes_and_keeps_their_span(
     page.wait_for_selector("[data-testid=dates-from-children]")
     saved = WorkItem.objects.get(pk=activity.pk)
     assert (saved.start_date, saved.due_date) == (dt.date(2026, 12, 3), dt.date(2026, 12, 4))
-    assert "Dec 3, 2026" in page.locator("aside").inner_text()
+    assert "Dec 3, 2026" in page.get_by_test_id("item-details").inner_text()
     assert_accessible(page)
 
     # Its dates are now the children's: the form locks them and says why.
@@ -103,5 +103,5 @@ def test_a_parent_set_to_follow_its_children_takes_and_keeps_their_span(
     arrive_at(page, "Print the programme")
     page.goto(f"{live_server.url}/oobc-management/work-items/{activity.pk}/")
     page.reload()
-    assert "Dec 11, 2026" in page.locator("aside").inner_text()
+    assert "Dec 11, 2026" in page.get_by_test_id("item-details").inner_text()
     assert page.problems == []
