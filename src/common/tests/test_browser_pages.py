@@ -121,6 +121,43 @@ def test_an_items_details_come_right_under_its_heading_on_a_phone(page, live_ser
     assert related["y"] - (details["y"] + details["height"]) < 40  # with no gap between
 
 
+def _link_rows(page) -> set[int]:
+    """The distinct tops of the main links: one per row they take."""
+    boxes = page.locator("[data-testid=nav-links] a").evaluate_all(
+        "links => links.map(link => link.getBoundingClientRect().toJSON())"
+    )
+    return {round(box["y"]) for box in boxes}
+
+
+def _in_view_of_row(page) -> bool:
+    """Whether the current page's link lies within the visible part of the links' row."""
+    row, current = _box(page, "[data-testid=nav-links]"), _box(page, ".nav-links .nav-active")
+    slack = 1  # sub-pixel widths of the links
+    left, right = current["x"], current["x"] + current["width"]
+    return row["x"] - slack <= left and right <= row["x"] + row["width"] + slack
+
+
+def test_the_header_takes_two_rows_on_a_phone_with_every_link_in_reach(page, live_server, cast):
+    """The header took five rows of a phone (its links alone three) before any content."""
+    sign_in(page, live_server, "ana")  # an administrator: the most links
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    visit(page, live_server, "/oobc-management/dashboard/")
+    assert len(_link_rows(page)) == 1, "the main links wrap onto more than one row"
+    assert _box(page, "header")["height"] <= 2 * 60, "more than two rows of 44 px controls"
+    assert page_width(page) == PHONE  # the row scrolls, not the page
+    # The current page's link is scrolled into the row's view.
+    assert _in_view_of_row(page)
+    check_page(page, "header")
+    page.get_by_role("link", name="Webhooks").click()  # the last link, off to the right
+    page.wait_for_url("**/webhooks/**")
+    page.reload()
+    assert _in_view_of_row(page)
+
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    visit(page, live_server, "/oobc-management/dashboard/")
+    assert len(_link_rows(page)) == 1  # the links side by side on a wide screen too
+
+
 def test_the_calendar_shows_the_calendar_first_on_a_phone(touch_page, live_server, cast):
     page = touch_page
     sign_in(page, live_server, "sofia")

@@ -13,6 +13,17 @@
   }
   window.obcmsMessage = showMessage;
 
+  // On a phone the main links are one row that scrolls sideways: bring the current page's
+  // link into the middle of it (scrolling the row, never the page).
+  document.addEventListener("DOMContentLoaded", () => {
+    const active = document.querySelector(".nav-links .nav-active");
+    if (!active) return;
+    const row = active.parentElement;
+    const link = active.getBoundingClientRect();
+    const box = row.getBoundingClientRect();
+    row.scrollLeft += link.left - box.left - (box.width - link.width) / 2;
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;
     const text = (xhr.responseText || "").trim();
