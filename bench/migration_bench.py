@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from accounts.models import Organization
 from legacy import models as old
 from legacy.guard import legacy_writes
 from legacy.importer import run_migration
+from legacy.parallel import peak_memory_mb
 from legacy.sources import ORDER
 from legacy.tests.oldsystem import NOW, create_schema
 from legacy.verify import verify
@@ -177,19 +177,6 @@ def step() -> None:
         "helpers_mb": helpers,
     }
     print(json.dumps(measured))
-
-
-def peak_memory_mb() -> float:
-    """This process's peak resident memory since it started (VmHWM: unlike ru_maxrss, it does
-    not carry over the parent's peak across fork and exec)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def vendor() -> str:

@@ -27,6 +27,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import resource
 import signal
 import sys
 import threading
@@ -174,7 +175,7 @@ def _helper_main[Job](
         for position in own:
             outcome = work(jobs[position])
             _write(writer, f"done {position} {outcome}\n")
-        _write(writer, f"ok {_peak_memory_mb():.1f}\n")
+        _write(writer, f"ok {peak_memory_mb():.1f}\n")
         status = 0
     except BaseException as exc:  # every failure, Ctrl-C included, is reported to the run
         with contextlib.suppress(OSError):
@@ -191,8 +192,9 @@ def _write(writer: int, line: str) -> None:
         data = data[os.write(writer, data) :]
 
 
-def _peak_memory_mb() -> float:
-    """This process's peak resident memory (VmHWM), as the benchmarks report it."""
+def peak_memory_mb() -> float:
+    """This process's peak resident memory since it started, in MB (VmHWM: unlike ru_maxrss, it
+    does not carry over the parent's peak across fork and exec)."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
@@ -200,4 +202,4 @@ def _peak_memory_mb() -> float:
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

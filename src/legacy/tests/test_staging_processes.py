@@ -19,25 +19,21 @@ from legacy.parallel import run_shared, usable_processes
 from legacy.sources import ORDER
 
 from .conftest import OFFICE
-from .oldsystem import OfficeHistory, drop_schema, many_tasks
-from .test_resumed_migration import BATCH, _clean_run, _outcome
-
-ROUTINE = 3_000
-
-
-@pytest.fixture
-def committed_history(cast, on_postgres):
-    if not on_postgres:
-        pytest.skip("needs PostgreSQL: a helper process reads the committed old rows")
-    history = OfficeHistory()
-    many_tasks(ROUTINE)
-    yield history
-    drop_schema()
+from .test_resumed_migration import (
+    BATCH,
+    ROUTINE,
+    _clean_run,
+    _outcome,
+    committed_history,  # noqa: F401 - the same office, committed
+)
 
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(databases=["default", "legacy"], transaction=True)
-def test_two_processes_write_exactly_what_one_process_writes(committed_history, settings):
+def test_two_processes_write_exactly_what_one_process_writes(
+    committed_history,  # noqa: F811 - the fixture imported above
+    settings,
+):
     settings.LEGACY_STAGING_PROCESSES = 2
     alone = _clean_run()  # inside a transaction: staged by this process alone
     total_batches = sum(-(-rows // BATCH) for rows in (4, 11, 7 + ROUTINE))
