@@ -156,6 +156,9 @@ def test_the_header_takes_two_rows_on_a_phone_with_every_link_in_reach(page, liv
     page.set_viewport_size({"width": DESKTOP, "height": 900})
     visit(page, live_server, "/oobc-management/dashboard/")
     assert len(_link_rows(page)) == 1  # the links side by side on a wide screen too
+    for tablet in (800, 1000):  # between the two, the links wrap instead of widening the page
+        page.set_viewport_size({"width": tablet, "height": 900})
+        assert page_width(page) == tablet
 
 
 def test_the_calendar_shows_the_calendar_first_on_a_phone(touch_page, live_server, cast):
