@@ -109,17 +109,22 @@ def _env() -> dict:
     }
 
 
+def _command() -> list[str]:
+    """The operator's command line for this office's migration."""
+    return [
+        sys.executable,
+        "manage.py",
+        "migrate_to_workitem",
+        "--organization",
+        OFFICE,
+        "--batch-size",
+        str(BATCH),
+    ]
+
+
 def _start():
     return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "migrate_to_workitem",
-            "--organization",
-            OFFICE,
-            "--batch-size",
-            str(BATCH),
-        ],
+        _command(),
         cwd=settings.SRC_DIR,
         env=_env(),
         stdout=subprocess.DEVNULL,

@@ -94,6 +94,9 @@ class Command(BaseCommand):
                 f"Old rows unchanged since the last run: {report.batches_applied} staged batches "
                 f"kept as applied, {report.batches_staged} staged now."
             )
+        if report.staging_helper_peaks_mb:
+            processes = 1 + len(report.staging_helper_peaks_mb)
+            out.write(f"Staged by {processes} processes side by side (LEGACY_STAGING_PROCESSES).")
         out.write(f"{verb}:")
         for source in ORDER:
             if source not in sources:
