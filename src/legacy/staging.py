@@ -101,13 +101,11 @@ def stage(
     sources: list[str],
     batch_size: int,
     progress_stream=None,
-    *,
-    processes: int | None = None,
 ) -> StageResult:
     """Map and stage every selected row, reusing batches staged before; see the module text.
 
-    The batches are shared among `processes` processes (`LEGACY_STAGING_PROCESSES` by
-    default; see `legacy.parallel` for when a run stages alone)."""
+    The batches are shared among `LEGACY_STAGING_PROCESSES` processes (see `legacy.parallel`
+    for when a run stages alone)."""
     index = read_index(batch_size)
     signature = run_signature(organization, sources, batch_size, index)
     run = StagingRun.objects.first()
@@ -145,10 +143,9 @@ def stage(
         outcomes[outcome] += 1
         bar.advance(len(batch.keys))
 
-    wanted = settings.LEGACY_STAGING_PROCESSES if processes is None else processes
     result.helper_peaks_mb = run_shared(
         jobs,
-        usable_processes(wanted),
+        usable_processes(settings.LEGACY_STAGING_PROCESSES),
         lambda batch: _stage_batch(batch, ctx, batch_size),
         counted,
     )

@@ -149,12 +149,13 @@
       extendedProps: { ...event.extendedProps, runs: [first, last] },
     };
   }
+  // Dates only, read in UTC: the same calendar day in every browser time zone.
+  const RUNS = new Intl.DateTimeFormat(undefined, {
+    month: "short", day: "numeric", year: "numeric", timeZone: "UTC",
+  });
   function runsText([first, last]) {
     const day = (iso) => new Date(iso + "T00:00:00Z");
-    const format = new Intl.DateTimeFormat(undefined, {
-      month: "short", day: "numeric", year: "numeric", timeZone: "UTC",
-    });
-    return "Runs " + format.formatRange(day(first), day(last));
+    return "Runs " + RUNS.formatRange(day(first), day(last));
   }
 
   // Text on an event's colour: black or white, whichever contrasts more (WCAG 2.2 AA needs
